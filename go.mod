@@ -1,0 +1,3 @@
+module github.com/troveproject/trove
+
+go 1.26
