@@ -83,6 +83,10 @@ func blake2bSize(n int) func() hash.Hash {
 	}
 }
 
+func blake2sSize(n int) func() hash.Hash {
+	return func() hash.Hash { return newBlake2(blake2sFlavour, sequential(n)) }
+}
+
 func blake2s256() hash.Hash {
 	h, err := blake2s.New256(nil)
 	if err != nil {
@@ -102,12 +106,19 @@ var families = []hashFamily{
 	{"SHA3_512", true, func() hash.Hash { return sha3.New512() }},
 	{"SHA3_224", true, func() hash.Hash { return sha3.New224() }},
 	{"SHA3_384", true, func() hash.Hash { return sha3.New384() }},
+	{"SKEIN256", true, func() hash.Hash { return newSkein(skein256) }},
+	{"SKEIN512", true, func() hash.Hash { return newSkein(skein512) }},
 	{"BLAKE2B256", true, blake2bSize(32)},
 	{"BLAKE2B512", true, blake2bSize(64)},
 	{"BLAKE2B160", true, blake2bSize(20)},
 	{"BLAKE2B224", true, blake2bSize(28)},
 	{"BLAKE2B384", true, blake2bSize(48)},
+	{"BLAKE2BP512", true, func() hash.Hash { return newBlake2Tree(blake2bFlavour, 4, 64) }},
 	{"BLAKE2S256", true, blake2s256},
+	{"BLAKE2S160", true, blake2sSize(20)},
+	{"BLAKE2S224", true, blake2sSize(28)},
+	{"BLAKE2SP256", true, func() hash.Hash { return newBlake2Tree(blake2sFlavour, 8, 32) }},
+	{"BLAKE2SP224", true, func() hash.Hash { return newBlake2Tree(blake2sFlavour, 8, 28) }},
 	{"SHA1", false, sha1.New},
 	{"MD5", false, md5.New},
 }
