@@ -190,7 +190,7 @@ func TestRequestsStayInSync(t *testing.T) {
 	big := bytes.Repeat([]byte("abcdefghij"), 50_000) // 500 kB: several packets
 	steps := []struct {
 		command, path, in, want string
-		status              string
+		status                  string
 	}{
 		{"clean", "a.txt", "hello", "HELLO", ""},
 		{"clean", "failearly.txt", "x", "", "error"},
