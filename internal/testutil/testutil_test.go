@@ -48,8 +48,8 @@ func TestEnvHomeIsPrivateAndStable(t *testing.T) {
 	if home1 != home2 {
 		t.Fatalf("HOME changed between calls for one test: %q then %q", home1, home2)
 	}
-	if real, _ := os.UserHomeDir(); home1 == real {
-		t.Fatalf("Env HOME is the user's real home %q", real)
+	if userHome, _ := os.UserHomeDir(); home1 == userHome {
+		t.Fatalf("Env HOME is the user's real home %q", userHome)
 	}
 	var other string
 	t.Run("sub", func(t *testing.T) { other = envMap(Env(t))["HOME"] })
