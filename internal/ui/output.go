@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/troveproject/trove/internal/progress"
+)
+
+// Output hands command events to a Renderer. It is safe for concurrent
+// use: tasks may run, note and count progress from many goroutines.
+type Output struct {
+	mu     sync.Mutex
+	r      Renderer
+	now    func() time.Time
+	failed map[string]int
+	order  []string
+	nextID uint64
+}
+
+// NewOutput returns an Output rendering with r. now (nil allowed) is the
+// clock used to throttle progress and compute rates; with nil, progress is
+// reported only on completion.
+func NewOutput(r Renderer, now func() time.Time) *Output {
+	return &Output{r: r, now: now, failed: map[string]int{}}
+}
+
+// Task is one action in progress. It implements progress.Meter, so it can
+// be handed to lower layers. Its methods are safe for concurrent use; calls
+// after End are ignored.
+type Task struct {
+	Action Action
+	ID     uint64
+	// Started is when the task began (zero without a clock).
+	Started time.Time
+
+	o       *Output
+	counter *progress.Counter
+	notes   []Note
+	errs    []string
+	last    progress.Snapshot
+	ended   bool
+}
+
+// Begin starts a task for a.
+func (o *Output) Begin(a Action) *Task {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.nextID++
+	t := &Task{Action: a, ID: o.nextID, o: o, last: progress.Snapshot{Total: -1}}
+	if o.now != nil {
+		t.Started = o.now()
+	}
+	t.counter = progress.NewCounter(progress.DefaultInterval, o.now, t.progress)
+	o.r.Start(t)
+	return t
+}
+
+func (t *Task) progress(s progress.Snapshot) {
+	t.o.mu.Lock()
+	defer t.o.mu.Unlock()
+	if t.ended {
+		return
+	}
+	t.last = s
+	t.o.r.Progress(t, s)
+}
+
+// SetTotal implements progress.Meter.
+func (t *Task) SetTotal(n int64) { t.counter.SetTotal(n) }
+
+// Add implements progress.Meter.
+func (t *Task) Add(n int64) { t.counter.Add(n) }
+
+// Snapshot returns the progress last rendered.
+func (t *Task) Snapshot() progress.Snapshot { return t.last }
+
+// Notes returns the notes added so far.
+func (t *Task) Notes() []Note { return slices.Clone(t.notes) }
+
+// Note adds a short note ("from origin...").
+func (t *Task) Note(text string) { t.AddNote(Note{Text: text}) }
+
+// AddNote adds any kind of note.
+func (t *Task) AddNote(n Note) {
+	t.o.mu.Lock()
+	defer t.o.mu.Unlock()
+	if t.ended {
+		return
+	}
+	t.notes = append(t.notes, n)
+	t.o.r.Note(t, n)
+}
+
+// Warn reports a warning about this task.
+func (t *Task) Warn(msg string) {
+	t.o.mu.Lock()
+	defer t.o.mu.Unlock()
+	if t.ended {
+		return
+	}
+	t.o.r.Warn(t, msg)
+}
+
+// collect adds a message to the task's error-messages (renderers call it).
+func (t *Task) collect(msg string) { t.errs = append(t.errs, msg) }
+
+// End finishes the task with the given outcome and command-specific JSON
+// fields (nil for none), and returns the Result it rendered.
+func (t *Task) End(success bool, fields Object) Result {
+	t.o.mu.Lock()
+	defer t.o.mu.Unlock()
+	r := Result{Action: t.Action, Success: success, Notes: slices.Clone(t.notes), Errors: slices.Clone(t.errs), Fields: fields}
+	if t.ended {
+		return r
+	}
+	t.ended = true
+	if !success {
+		// "drop dr: 1 failed" is reported as "drop: 1 failed".
+		verb, _, _ := strings.Cut(t.Action.Command, " ")
+		if t.o.failed[verb] == 0 {
+			t.o.order = append(t.o.order, verb)
+		}
+		t.o.failed[verb]++
+	}
+	t.o.r.End(t, r)
+	return r
+}
+
+// Record prints a non-action record.
+func (o *Output) Record(r Record) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.r.Record(r)
+}
+
+// Warn reports a warning that belongs to no task.
+func (o *Output) Warn(msg string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.r.Warn(nil, msg)
+}
+
+// SideAction reports housekeeping, e.g. SideAction("recording state in git").
+func (o *Output) SideAction(msg string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.r.SideAction(msg)
+}
+
+// Info prints a standalone informational message.
+func (o *Output) Info(msg string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.r.Info(msg)
+}
+
+// Failed returns how many tasks ended unsuccessfully.
+func (o *Output) Failed() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for _, c := range o.failed {
+		n += c
+	}
+	return n
+}
+
+// Close lets the renderer write its summary and returns the first write
+// error it met.
+func (o *Output) Close() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fs := make([]Failure, len(o.order))
+	for i, c := range o.order {
+		fs[i] = Failure{Command: c, Count: o.failed[c]}
+	}
+	return o.r.Close(fs)
+}
+
+var _ progress.Meter = (*Task)(nil)
