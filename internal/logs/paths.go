@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/troveproject/trove/internal/key"
@@ -61,7 +62,7 @@ func ParseLocationLogPath(p string, oneLevel bool) (key.Key, bool) {
 		depth = 2
 	}
 	parts := strings.Split(p, "/")
-	if len(parts) != depth || slicesContainsEmpty(parts[:depth-1]) {
+	if len(parts) != depth || slices.Contains(parts[:depth-1], "") {
 		return key.Key{}, false
 	}
 	name, ok := strings.CutSuffix(parts[depth-1], LocationExt)
@@ -70,15 +71,6 @@ func ParseLocationLogPath(p string, oneLevel bool) (key.Key, bool) {
 	}
 	k, err := key.FromFile(name)
 	return k, err == nil
-}
-
-func slicesContainsEmpty(parts []string) bool {
-	for _, s := range parts {
-		if s == "" {
-			return true
-		}
-	}
-	return false
 }
 
 // JournalFileName returns the name under .git/annex/journal of branch file
