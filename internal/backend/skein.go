@@ -1,44 +1,25 @@
 package backend
 
-import (
-	"encoding/binary"
-	"math/bits"
-)
+import "encoding/binary"
 
-// skeinVariant describes one Skein state size (Skein 1.3 specification):
-// the Threefish rotation constants and word permutation for Nw words.
+// skeinVariant is one Skein state size: Nw words and its Threefish.
 type skeinVariant struct {
-	words int       // Nw: 4 for Skein-256, 8 for Skein-512
-	rot   [8][4]int // R(d mod 8, j)
-	perm  []int     // π
+	words     int // Nw: 4 for Skein-256, 8 for Skein-512
+	threefish func(k *[9]uint64, t *[3]uint64, x *[8]uint64)
 }
 
-var skein256 = &skeinVariant{
-	words: 4,
-	rot: [8][4]int{
-		{14, 16}, {52, 57}, {23, 40}, {5, 37}, {25, 33}, {46, 12}, {58, 22}, {32, 32},
-	},
-	perm: []int{0, 3, 2, 1},
-}
-
-var skein512 = &skeinVariant{
-	words: 8,
-	rot: [8][4]int{
-		{46, 36, 19, 37}, {33, 27, 14, 42}, {17, 49, 36, 39}, {44, 9, 54, 56},
-		{39, 30, 34, 24}, {13, 50, 10, 17}, {25, 29, 39, 43}, {8, 35, 56, 22},
-	},
-	perm: []int{2, 1, 4, 7, 6, 5, 0, 3},
-}
+var (
+	skein256 = &skeinVariant{words: 4, threefish: threefish256}
+	skein512 = &skeinVariant{words: 8, threefish: threefish512}
+)
 
 // Skein UBI block types and tweak flags.
 const (
-	skeinTypeCfg    = 4
-	skeinTypeMsg    = 48
-	skeinTypeOut    = 63
-	skeinFirst      = 1 << 62
-	skeinFinal      = 1 << 63
-	skeinKeyParity  = 0x1BD11BDAA9FC1A22
-	threefishRounds = 72
+	skeinTypeCfg = 4
+	skeinTypeMsg = 48
+	skeinTypeOut = 63
+	skeinFirst   = 1 << 62
+	skeinFinal   = 1 << 63
 )
 
 // skein is Skein-256-256 or Skein-512-512 (output size = state size), the
@@ -122,44 +103,15 @@ func (s *skein) Sum(b []byte) []byte {
 // (pos, flags).
 func (s *skein) ubiBlock(h *[8]uint64, block []byte, pos, flags uint64) {
 	nw := s.v.words
-	var m, x [8]uint64
+	var m [8]uint64
 	for i := 0; i < nw; i++ {
 		m[i] = binary.LittleEndian.Uint64(block[8*i:])
 	}
 	var k [9]uint64
 	copy(k[:], h[:nw])
-	k[nw] = skeinKeyParity
-	for i := 0; i < nw; i++ {
-		k[nw] ^= k[i]
-	}
-	t := [3]uint64{pos, flags, pos ^ flags}
-	inject := func(sk int) {
-		for i := 0; i < nw; i++ {
-			x[i] += k[(sk+i)%(nw+1)]
-		}
-		x[nw-3] += t[sk%3]
-		x[nw-2] += t[(sk+1)%3]
-		x[nw-1] += uint64(sk)
-	}
-	x = m
-	var y [8]uint64
-	for d := 0; d < threefishRounds; d++ {
-		if d%4 == 0 {
-			inject(d / 4)
-		}
-		r := &s.v.rot[d%8]
-		for j := 0; j < nw/2; j++ {
-			a, c := x[2*j], x[2*j+1]
-			a += c
-			c = bits.RotateLeft64(c, r[j]) ^ a
-			x[2*j], x[2*j+1] = a, c
-		}
-		for i := 0; i < nw; i++ {
-			y[i] = x[s.v.perm[i]]
-		}
-		x = y
-	}
-	inject(threefishRounds / 4)
+	t := [3]uint64{pos, flags}
+	x := m
+	s.v.threefish(&k, &t, &x)
 	for i := 0; i < nw; i++ {
 		h[i] = x[i] ^ m[i]
 	}
