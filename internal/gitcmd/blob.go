@@ -32,6 +32,12 @@ func hashHexLen(format string) int {
 	return 40
 }
 
+// mallocTopPad stops glibc's malloc from returning memory to the system after
+// every blob: fast-import allocates and frees a zlib window per object, and
+// without the pad each one costs two brk calls, which makes it ten times
+// slower on small blobs (0.9 s instead of 0.1 s for 10,000 blobs).
+const mallocTopPad = "MALLOC_TOP_PAD_=16777216"
+
 // BlobWriter writes blobs into the object database through one long-running
 // `git fast-import`, which packs them instead of writing a loose file per
 // blob. Blob ids are computed here, so Write does not wait for git; the blobs
@@ -47,7 +53,7 @@ type BlobWriter struct {
 // NewBlobWriter starts `git fast-import`; it lives until Close or until ctx is
 // done (which discards blobs not yet flushed).
 func (r *Repo) NewBlobWriter(ctx context.Context) (*BlobWriter, error) {
-	b, err := r.startBatch(ctx, "fast-import", "--quiet", "--done")
+	b, err := r.WithEnv(mallocTopPad).startBatch(ctx, "fast-import", "--quiet", "--done")
 	if err != nil {
 		return nil, err
 	}
