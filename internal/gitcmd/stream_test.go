@@ -113,10 +113,10 @@ func TestDiffIndexAndTree(t *testing.T) {
 	got := collect(r.DiffIndex(ctx, "--cached", "-M", "HEAD", "--"))
 	zeros := "0000000000000000000000000000000000000000"
 	want := map[string]DiffEntry{
-		"plain":      {"100644", "100644", HashBlob("", []byte("content of plain")), HashBlob("", []byte("changed")), "M", "", "plain"},
+		"plain":       {"100644", "100644", HashBlob("", []byte("content of plain")), HashBlob("", []byte("changed")), "M", "", "plain"},
 		"added\nfile": {"000000", "100644", zeros, HashBlob("", []byte("new")), "A", "", "added\nfile"},
-		"with space": {"100644", "000000", HashBlob("", []byte("content of with space")), zeros, "D", "", "with space"},
-		"renamed":    {"100644", "100644", HashBlob("", []byte("content of tab\there")), HashBlob("", []byte("content of tab\there")), "R100", "tab\there", "renamed"},
+		"with space":  {"100644", "000000", HashBlob("", []byte("content of with space")), zeros, "D", "", "with space"},
+		"renamed":     {"100644", "100644", HashBlob("", []byte("content of tab\there")), HashBlob("", []byte("content of tab\there")), "R100", "tab\there", "renamed"},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("DiffIndex (-want +got):\n%s", d)
