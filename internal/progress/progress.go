@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/troveproject/trove/internal/clock"
 )
 
 // Meter receives the progress of one transfer. Implementations are safe
@@ -36,15 +38,15 @@ type Snapshot struct {
 func (s Snapshot) Complete() bool { return s.Total >= 0 && s.Done >= s.Total }
 
 // Counter is a Meter that counts bytes atomically and calls notify at most
-// once per interval (measured with now), and always when the total is
-// reached or Flush is called. With a nil now, notify runs only on
+// once per interval (measured with clk), and always when the total is
+// reached or Flush is called. With a nil clock, notify runs only on
 // completion and Flush, which keeps output deterministic. notify calls
 // never overlap; an update arriving while notify runs is skipped rather
 // than waited for, except completion and Flush. Safe for concurrent use.
 type Counter struct {
 	done, total atomic.Int64
 	interval    time.Duration
-	now         func() time.Time
+	clk         clock.Clock
 	notify      func(Snapshot)
 
 	mu       sync.Mutex // held while notify runs; guards last
@@ -56,8 +58,8 @@ type Counter struct {
 const DefaultInterval = 200 * time.Millisecond
 
 // NewCounter returns a Counter with an unknown total.
-func NewCounter(interval time.Duration, now func() time.Time, notify func(Snapshot)) *Counter {
-	c := &Counter{interval: interval, now: now, notify: notify}
+func NewCounter(interval time.Duration, clk clock.Clock, notify func(Snapshot)) *Counter {
+	c := &Counter{interval: interval, clk: clk, notify: notify}
 	c.total.Store(-1)
 	return c
 }
@@ -75,11 +77,11 @@ func (c *Counter) Add(n int64) {
 		c.mu.Unlock()
 		return
 	}
-	if c.now == nil || !c.mu.TryLock() {
+	if c.clk == nil || !c.mu.TryLock() {
 		return
 	}
 	defer c.mu.Unlock()
-	if t := c.now(); !c.notified || t.Sub(c.last) >= c.interval {
+	if t := c.clk.Now(); !c.notified || t.Sub(c.last) >= c.interval {
 		c.last = t
 		c.emit(s)
 	}

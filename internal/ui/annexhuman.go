@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/troveproject/trove/internal/clock"
+	"github.com/troveproject/trove/internal/units"
+
 	"github.com/troveproject/trove/internal/progress"
 )
 
@@ -24,7 +27,7 @@ import (
 type AnnexHuman struct {
 	stdout, stderr io.Writer
 	quiet          bool
-	now            func() time.Time
+	clk            clock.Clock
 
 	fg       *Task // task whose output goes straight to stdout
 	buffered map[*Task]*bytes.Buffer
@@ -34,10 +37,10 @@ type AnnexHuman struct {
 }
 
 // NewAnnexHuman returns the git-annex human renderer; quiet is --quiet.
-// now (nil allowed) is used for the meter's rate; without it the meter
+// clk (nil allowed) is used for the meter's rate; without it the meter
 // shows no rate.
-func NewAnnexHuman(stdout, stderr io.Writer, quiet bool, now func() time.Time) *AnnexHuman {
-	return &AnnexHuman{stdout: stdout, stderr: stderr, quiet: quiet, now: now, buffered: map[*Task]*bytes.Buffer{}}
+func NewAnnexHuman(stdout, stderr io.Writer, quiet bool, clk clock.Clock) *AnnexHuman {
+	return &AnnexHuman{stdout: stdout, stderr: stderr, quiet: quiet, clk: clk, buffered: map[*Task]*bytes.Buffer{}}
 }
 
 func (h *AnnexHuman) write(w io.Writer, s string) {
@@ -108,8 +111,8 @@ func (h *AnnexHuman) Progress(t *Task, s progress.Snapshot) {
 		h.open = false
 	}
 	var elapsed time.Duration
-	if h.now != nil && !t.Started.IsZero() {
-		elapsed = h.now().Sub(t.Started)
+	if h.clk != nil && !t.Started.IsZero() {
+		elapsed = h.clk.Now().Sub(t.Started)
 	}
 	line := meterLine(s, elapsed)
 	h.write(h.stdout, "\r"+line)
@@ -120,7 +123,7 @@ func (h *AnnexHuman) Progress(t *Task, s progress.Snapshot) {
 func meterLine(s progress.Snapshot, elapsed time.Duration) string {
 	pct := ""
 	if s.Total > 0 {
-		pct = showImprecise(0, float64(s.Done)*100/float64(s.Total)) + "%"
+		pct = units.ShowImprecise(0, float64(s.Done)*100/float64(s.Total)) + "%"
 	}
 	size := humanBytes(s.Done)
 	rate, eta := "", ""

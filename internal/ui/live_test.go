@@ -2,31 +2,26 @@ package ui
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/troveproject/trove/internal/testutil"
 )
 
 // TestGoldenFilesMatchLiveGitAnnex re-runs testdata/capture.sh against the
 // installed git-annex so the golden files cannot drift from it.
 func TestGoldenFilesMatchLiveGitAnnex(t *testing.T) {
-	if _, err := exec.LookPath("git-annex"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("git-annex is required in CI: %v", err)
-		}
-		t.Skip("git-annex not installed")
-	}
+	bin := testutil.RequireGitAnnex(t)
 	script, err := filepath.Abs("testdata/capture.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	cmd := exec.Command("sh", script)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	cmd := testutil.Command(t, dir, "sh", script)
+	// The real git-annex first on PATH, for the script's `git annex`.
+	cmd.Env = append(cmd.Env, "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("capture.sh: %v\n%s", err, out)
 	}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/troveproject/trove/internal/clock"
+
 	"github.com/troveproject/trove/internal/progress"
 )
 
@@ -14,17 +16,17 @@ import (
 type Output struct {
 	mu     sync.Mutex
 	r      Renderer
-	now    func() time.Time
+	clk    clock.Clock
 	failed map[string]int
 	order  []string
 	nextID uint64
 }
 
-// NewOutput returns an Output rendering with r. now (nil allowed) is the
+// NewOutput returns an Output rendering with r. clk (nil allowed) is the
 // clock used to throttle progress and compute rates; with nil, progress is
 // reported only on completion.
-func NewOutput(r Renderer, now func() time.Time) *Output {
-	return &Output{r: r, now: now, failed: map[string]int{}}
+func NewOutput(r Renderer, clk clock.Clock) *Output {
+	return &Output{r: r, clk: clk, failed: map[string]int{}}
 }
 
 // Task is one action in progress. It implements progress.Meter, so it can
@@ -50,10 +52,10 @@ func (o *Output) Begin(a Action) *Task {
 	defer o.mu.Unlock()
 	o.nextID++
 	t := &Task{Action: a, ID: o.nextID, o: o, last: progress.Snapshot{Total: -1}}
-	if o.now != nil {
-		t.Started = o.now()
+	if o.clk != nil {
+		t.Started = o.clk.Now()
 	}
-	t.counter = progress.NewCounter(progress.DefaultInterval, o.now, t.progress)
+	t.counter = progress.NewCounter(progress.DefaultInterval, o.clk, t.progress)
 	o.r.Start(t)
 	return t
 }

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/troveproject/trove/internal/clock"
+
 	"github.com/troveproject/trove/internal/progress"
 )
 
@@ -25,9 +27,9 @@ type TroveOptions struct {
 	Live bool
 	// Quiet writes only failures and warnings, to stderr.
 	Quiet bool
-	// Now is the clock for rates, ETAs and throttling; nil disables the
+	// Clock is the clock for rates, ETAs and throttling; nil disables the
 	// live line's rate and ETA.
-	Now func() time.Time
+	Clock clock.Clock
 }
 
 // Trove renders the trove face: one line per result ("ok     get a.jpg
@@ -70,8 +72,8 @@ func (r *Trove) drawLive(force bool) {
 		return
 	}
 	var now time.Time
-	if r.opt.Now != nil {
-		now = r.opt.Now()
+	if r.opt.Clock != nil {
+		now = r.opt.Clock.Now()
 		if !force && r.drawn && now.Sub(r.lastDraw) < progress.DefaultInterval {
 			return
 		}
@@ -111,8 +113,8 @@ func (r *Trove) liveLine(now time.Time) string {
 
 // Start implements Renderer.
 func (r *Trove) Start(t *Task) {
-	if r.began.IsZero() && r.opt.Now != nil {
-		r.began = r.opt.Now()
+	if r.began.IsZero() && r.opt.Clock != nil {
+		r.began = r.opt.Clock.Now()
 	}
 	r.inflight[t] = progress.Snapshot{Total: -1}
 }

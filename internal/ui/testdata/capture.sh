@@ -2,6 +2,9 @@
 # Captures the golden outputs in this directory from the installed
 # git-annex (10.20230126). Run from this directory: sh capture.sh
 set -e
+# git-annex decodes command-line input by the locale: under LC_ALL=C every
+# non-ASCII byte of "input" becomes U+FFFD. Capture under UTF-8.
+export LC_ALL=C.UTF-8
 out=$PWD
 tmp=$(mktemp -d)
 cd "$tmp"

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/troveproject/trove/internal/testutil"
 )
 
 // echoHandler returns content unchanged, like git-annex does for smudge
@@ -53,16 +54,15 @@ func TestServerMatchesGitAnnexTranscript(t *testing.T) {
 // TestServerMatchesLiveGitAnnex replays the transcript against the
 // installed git-annex, so the golden file cannot drift from the real thing.
 func TestServerMatchesLiveGitAnnex(t *testing.T) {
-	ga := lookGitAnnex(t)
-	dir := t.TempDir()
-	run(t, dir, "git", "init", "-q")
-	run(t, dir, ga, "init", "test")
+	ga := testutil.RequireGitAnnex(t)
+	dir := testutil.NewRepo(t)
+	testutil.RunAnnex(t, dir, "init", "test")
 	in, err := os.ReadFile("testdata/annex-smudge.in")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(ga, "filter-process")
-	cmd.Dir, cmd.Stdin = dir, bytes.NewReader(in)
+	cmd := testutil.Command(t, dir, ga, "filter-process")
+	cmd.Stdin = bytes.NewReader(in)
 	real, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("git annex filter-process: %v", err)
@@ -74,29 +74,6 @@ func TestServerMatchesLiveGitAnnex(t *testing.T) {
 	if diff := cmp.Diff(string(real), out.String()); diff != "" {
 		t.Errorf("server output differs from live git-annex (-real +ours):\n%s", diff)
 	}
-}
-
-func lookGitAnnex(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("git-annex")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("git-annex is required in CI: %v", err)
-		}
-		t.Skip("git-annex not installed")
-	}
-	return p
-}
-
-func run(t *testing.T, dir string, name string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
 }
 
 // scriptedHandler fails on paths starting with "fail", after writing some
@@ -329,17 +306,13 @@ func TestContentStreams(t *testing.T) {
 // TestGitRoundTrip makes real git run this test binary as its filter
 // process (see TestMain) and checks git add / git checkout through it.
 func TestGitRoundTrip(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Fatalf("git is required: %v", err)
-	}
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	run(t, dir, "git", "init", "-q")
-	run(t, dir, "git", "config", "filter.test.process", helperEnv+"=1 "+shellQuote(exe))
-	run(t, dir, "git", "config", "filter.test.required", "false")
+	dir := testutil.NewRepo(t)
+	testutil.RunGit(t, dir, "config", "filter.test.process", helperEnv+"=1 "+shellQuote(exe))
+	testutil.RunGit(t, dir, "config", "filter.test.required", "false")
 	must(t, os.WriteFile(filepath.Join(dir, ".gitattributes"), []byte("*.txt filter=test\n"), 0o644))
 	big := strings.Repeat("large content line\n", 20000)
 	files := map[string]string{
@@ -354,9 +327,9 @@ func TestGitRoundTrip(t *testing.T) {
 		must(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
 		must(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
 	}
-	run(t, dir, "git", "add", ".")
+	testutil.RunGit(t, dir, "add", ".")
 	for name, content := range files {
-		blob := run(t, dir, "git", "cat-file", "blob", ":"+name)
+		blob := testutil.RunGit(t, dir, "cat-file", "blob", ":"+name)
 		want := strings.ToUpper(content)
 		if name == "failearly.txt" || name == "plain.dat" {
 			want = content // filter failed (not required) or not applied
@@ -365,11 +338,11 @@ func TestGitRoundTrip(t *testing.T) {
 			t.Errorf("blob of %s = %.40q, want %.40q", name, blob, want)
 		}
 	}
-	run(t, dir, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "x")
+	testutil.RunGit(t, dir, "commit", "-qm", "x")
 	for name := range files {
 		must(t, os.Remove(filepath.Join(dir, name)))
 	}
-	run(t, dir, "git", "checkout", "--", ".")
+	testutil.RunGit(t, dir, "checkout", "--", ".")
 	for name, content := range files {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
