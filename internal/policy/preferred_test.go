@@ -65,8 +65,8 @@ func TestPreferredTerms(t *testing.T) {
 		{"copies=client:3", a, false},
 		{"copies=0", b, true},
 		{"copies=1x", a, true},
-		{"lackingcopies=1", a, false},       // 2 - 3 good copies
-		{"lackingcopies=2", many, true},     // 5 - 3 via per-file numcopies
+		{"lackingcopies=1", a, false},   // 2 - 3 good copies
+		{"lackingcopies=2", many, true}, // 5 - 3 via per-file numcopies
 		{"approxlackingcopies=2", many, false},
 		{"lackingcopies=2", b, true},
 		{"inallgroup=client", a, true},
