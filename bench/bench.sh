@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# bench.sh: run the same workloads with Trove and with the real git-annex, on
+# the same data in fresh temporary repositories, and print a table of times
+# and ratios. See reference/perf-anchors.md for what the numbers should be.
+#
+# Usage: bench/bench.sh [TROVE_BINARY]
+#   TROVE_BINARY  a built trove; default: `go build ./cmd/trove` from this tree.
+# Environment:
+#   BENCH_SMALL_FILES=N   small files for the many-files workloads (10000)
+#   BENCH_BIG_MIB=N       size of the big file in MiB (1024)
+#   BENCH_RUNS=N          timed runs per command; the median is shown (3)
+#   BENCH_WORKLOADS="..." which workloads to run (all, in the order below)
+#   BENCH_KEEP=1          keep the temporary directory for inspection
+#
+# Adding a workload: write a function wl_NAME that calls `compare NAME ...`
+# (and optionally `baseline NAME ...`), then add NAME to WORKLOADS.
+set -euo pipefail
+
+WORKLOADS=(add_small add_big whereis find fsck_fast)
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+small_n=${BENCH_SMALL_FILES:-10000}
+big_mib=${BENCH_BIG_MIB:-1024}
+runs=${BENCH_RUNS:-3}
+read -r -a selected <<<"${BENCH_WORKLOADS:-${WORKLOADS[*]}}"
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+say() { echo "bench: $*" >&2; }
+
+# --- tools -------------------------------------------------------------------
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/trove-bench.XXXXXX")
+cleanup() {
+	if [[ -n ${BENCH_KEEP:-} ]]; then
+		say "kept $work"
+		return
+	fi
+	chmod -R u+w "$work" 2>/dev/null || true # annex objects are read-only
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The real git-annex: the first on PATH that is not a link to trove.
+real_annex=
+IFS=: read -r -a path_dirs <<<"$PATH"
+for d in "${path_dirs[@]}"; do
+	c="${d:-.}/git-annex"
+	if [[ -x $c && $(basename "$(readlink -f "$c")") != trove ]]; then
+		real_annex=$(readlink -f "$c")
+		break
+	fi
+done
+[[ -n $real_annex ]] || die "the real git-annex is not on PATH (apt-get install git-annex)"
+
+if [[ $# -ge 1 ]]; then
+	trove=$(readlink -f "$1")
+	[[ -x $trove ]] || die "$1 is not an executable trove binary"
+else
+	say "building trove from $root"
+	mkdir -p "$work/build"
+	(cd "$root" && go build -o "$work/build/trove" ./cmd/trove) || die "go build ./cmd/trove failed"
+	trove=$work/build/trove
+fi
+
+# One PATH per tool, so the same command line (`git annex add .`) runs either
+# tool: git finds git-annex on PATH.
+mkdir -p "$work/path-trove" "$work/path-annex"
+ln -s "$trove" "$work/path-trove/git-annex"
+ln -s "$trove" "$work/path-trove/git-annex-shell"
+ln -s "$real_annex" "$work/path-annex/git-annex"
+ln -s "$(dirname "$real_annex")/git-annex-shell" "$work/path-annex/git-annex-shell"
+path_for() { # tool -> PATH value
+	case $1 in
+	annex) echo "$work/path-annex:$PATH" ;;
+	trove) echo "$work/path-trove:$PATH" ;;
+	*) echo "$PATH" ;;
+	esac
+}
+
+# Reproducible commits; a private HOME so no user configuration leaks in.
+export HOME=$work/home GIT_CONFIG_NOSYSTEM=1 LC_ALL=C
+mkdir -p "$HOME"
+git config --global user.name "Trove Bench"
+git config --global user.email "bench@trove.invalid"
+git config --global init.defaultBranch master
+
+# --- data (made once, lazily) ------------------------------------------------
+
+gendata=
+gen() {
+	if [[ -z $gendata ]]; then
+		gendata=$work/build/gendata
+		mkdir -p "$work/build"
+		(cd "$root" && go build -o "$gendata" ./bench/gendata) || die "go build ./bench/gendata failed"
+	fi
+	"$gendata" "$@"
+}
+small_data() {
+	[[ -d $work/data/small ]] || {
+		say "generating $small_n small files"
+		gen -small "$work/data/small" -n "$small_n"
+	}
+	echo "$work/data/small"
+}
+big_data() {
+	[[ -f $work/data/big.bin ]] || {
+		say "generating a $big_mib MiB file"
+		mkdir -p "$work/data"
+		gen -big "$work/data/big.bin" -mib "$big_mib"
+	}
+	echo "$work/data/big.bin"
+}
+# ref_repo: the small files added and committed by the real git-annex; each
+# tool gets its own copy to query, so both read the same git-annex-made repo.
+ref_repo() { # tool -> repo path
+	local ref=$work/ref/small
+	if [[ ! -d $ref ]]; then
+		say "building the reference repository with the real git-annex"
+		mkdir -p "$work/ref"
+		cp -a "$(small_data)" "$ref"
+		(cd "$ref" && git init -q && PATH=$(path_for annex) git annex init -q bench &&
+			PATH=$(path_for annex) git annex add -q . && git commit -q -m add)
+	fi
+	local copy=$work/ref/small-$1
+	[[ -d $copy ]] || cp -a "$ref" "$copy"
+	echo "$copy"
+}
+
+# --- timing ------------------------------------------------------------------
+
+declare -A secs   # "workload/tool" -> median seconds, or "fail"
+declare -A bname  # workload -> baseline label
+
+# measure TOOL PREPARE COMMAND: print the median wall time of COMMAND over
+# $runs runs, each after PREPARE, with TOOL's PATH; "fail" if it fails.
+measure() {
+	local tool=$1 prep=$2 cmd=$3 p
+	p=$(path_for "$tool")
+	local env="export PATH='$p';"
+	if command -v hyperfine >/dev/null; then
+		local csv=$work/hf.csv
+		if hyperfine --runs "$runs" --shell=bash --style=none --output=null \
+			--prepare "$env $prep" --export-csv "$csv" "$env $cmd" >&2; then
+			awk -F, 'NR==2 {print $4}' "$csv"
+		else
+			echo fail
+		fi
+		return
+	fi
+	local times=() t0 t1 i
+	for ((i = 0; i < runs; i++)); do
+		bash -c "$env $prep" >/dev/null 2>&1 || {
+			echo fail
+			return
+		}
+		t0=$EPOCHREALTIME
+		bash -c "$env $cmd" >/dev/null 2>&1 || {
+			echo fail
+			return
+		}
+		t1=$EPOCHREALTIME
+		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f", b - a}')")
+	done
+	printf '%s\n' "${times[@]}" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+# compare WORKLOAD PREPARE COMMAND: time COMMAND with git-annex and Trove.
+# PREPARE and COMMAND may use $TOOL ("annex" or "trove").
+compare() {
+	local w=$1 tool
+	for tool in annex trove; do
+		say "$w: $tool"
+		secs[$w/$tool]=$(measure "$tool" "TOOL=$tool; $2" "TOOL=$tool; $3")
+	done
+}
+
+# baseline WORKLOAD LABEL PREPARE COMMAND: time a floor to compare Trove with.
+baseline() {
+	say "$1: baseline ($2)"
+	bname[$1]=$2
+	secs[$1/base]=$(measure none "$3" "$4")
+}
+
+# --- workloads -----------------------------------------------------------------
+
+# fresh_repo DIR SRC: shell code that makes DIR a new git repo holding a copy
+# of SRC (a directory's contents or one file), initialised by $TOOL.
+fresh_repo() {
+	echo "chmod -R u+w '$1' 2>/dev/null; rm -rf '$1' && mkdir -p '$1' && cp -a '$2' '$1'/ && cd '$1' && git init -q && git annex init -q bench"
+}
+
+wl_add_small() {
+	local src r=$work/run/add_small
+	src=$(small_data)
+	compare add_small "$(fresh_repo "$r" "$src/.")" "cd '$r' && git annex add -q . >/dev/null"
+	baseline add_small "git add ." \
+		"rm -rf '$r' && mkdir -p '$r' && cp -a '$src/.' '$r'/ && cd '$r' && git init -q" \
+		"cd '$r' && git add ."
+}
+
+wl_add_big() {
+	local src r=$work/run/add_big
+	src=$(big_data)
+	compare add_big "$(fresh_repo "$r" "$src")" "cd '$r' && git annex add -q big.bin >/dev/null"
+	baseline add_big "openssl dgst -sha256" ":" "openssl dgst -sha256 '$src' >/dev/null"
+}
+
+# The read-only workloads run on per-tool copies of the reference repo.
+wl_whereis() {
+	ref_repo annex >/dev/null
+	ref_repo trove >/dev/null
+	compare whereis ":" "cd '$work/ref/small-'\$TOOL && git annex whereis >/dev/null"
+	baseline whereis "ls-files | cat-file --batch" ":" \
+		"cd '$work/ref/small' && git ls-files -s | cut -d' ' -f2 | git cat-file --batch >/dev/null"
+}
+
+wl_find() {
+	ref_repo annex >/dev/null
+	ref_repo trove >/dev/null
+	compare find ":" "cd '$work/ref/small-'\$TOOL && git annex find >/dev/null"
+	baseline find "ls-files | cat-file --batch" ":" \
+		"cd '$work/ref/small' && git ls-files -s | cut -d' ' -f2 | git cat-file --batch >/dev/null"
+}
+
+wl_fsck_fast() {
+	ref_repo annex >/dev/null
+	ref_repo trove >/dev/null
+	compare fsck_fast ":" "cd '$work/ref/small-'\$TOOL && git annex fsck --fast -q >/dev/null"
+}
+
+# --- main ----------------------------------------------------------------------
+
+say "trove: $trove"
+say "git-annex: $real_annex ($(git-annex version --raw 2>/dev/null || "$real_annex" version --raw))"
+say "small files: $small_n, big file: $big_mib MiB, runs: $runs, timer: $(command -v hyperfine >/dev/null && echo hyperfine || echo bash)"
+for w in "${selected[@]}"; do
+	declare -F "wl_$w" >/dev/null || die "unknown workload $w (known: ${WORKLOADS[*]})"
+	"wl_$w"
+done
+
+# ratio A B: A/B with one decimal, or "-" when either is missing or failed.
+ratio() {
+	awk -v a="${1:--}" -v b="${2:--}" 'BEGIN {
+		if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b == 0) { print "-"; exit }
+		printf "%.1fx", a / b }'
+}
+cell() { # seconds -> "1.234" | fail | -
+	local v=${1:--}
+	[[ $v =~ ^[0-9.]+$ ]] && printf '%.3f' "$v" || printf '%s' "$v"
+}
+
+printf '\n%-10s %11s %11s %9s   %-28s %11s %12s\n' workload "git-annex s" "trove s" speedup baseline "baseline s" "trove/base"
+for w in "${selected[@]}"; do
+	printf '%-10s %11s %11s %9s   %-28s %11s %12s\n' "$w" \
+		"$(cell "${secs[$w/annex]:-}")" "$(cell "${secs[$w/trove]:-}")" \
+		"$(ratio "${secs[$w/annex]:-}" "${secs[$w/trove]:-}")" \
+		"${bname[$w]:--}" "$(cell "${secs[$w/base]:-}")" \
+		"$(ratio "${secs[$w/trove]:-}" "${secs[$w/base]:-}")"
+done
+echo "speedup = git-annex time / Trove time (higher is better); trove/base = Trove time / baseline (lower is better)"
