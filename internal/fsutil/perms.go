@@ -117,6 +117,15 @@ func MkdirAll(path string, s Shared) error {
 	}
 }
 
+// Mkdir creates the single directory path with the AnnexDirMode for s. If
+// path exists the error wraps fs.ErrExist and nothing is changed.
+func Mkdir(path string, s Shared) error {
+	if err := os.Mkdir(path, 0o777); err != nil {
+		return fmt.Errorf("mkdir %s: %w", path, err)
+	}
+	return setAnnexDirMode(path, s)
+}
+
 func setAnnexDirMode(path string, s Shared) error {
 	if s == NotShared {
 		return nil
