@@ -1,0 +1,275 @@
+package annexbranch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/troveproject/trove/internal/fsutil"
+	"github.com/troveproject/trove/internal/gitcmd"
+	"github.com/troveproject/trove/internal/logs"
+)
+
+// maxRaceRetries bounds how often Commit retries when another process moves
+// the branch between our read and our update-ref.
+const maxRaceRetries = 5
+
+// Create makes the branch if it does not exist: from origin/git-annex when
+// that exists (as `git branch --no-track`), else as an empty-tree commit
+// "branch created". It then makes .git/annex/index reflect the branch.
+// Creating an existing branch is a no-op.
+func (b *Branch) Create(ctx context.Context) error {
+	if _, err := b.Sha(ctx); err == nil {
+		return nil
+	} else if !errors.Is(err, gitcmd.ErrNotFound) {
+		return err
+	}
+	sha, err := b.repo.RevParse(ctx, "refs/remotes/origin/"+Name)
+	if errors.Is(err, gitcmd.ErrNotFound) {
+		var tree string
+		tree, err = b.emptyTree(ctx)
+		if err == nil {
+			sha, err = b.repo.CommitTree(ctx, tree, nil, "branch created")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("create git-annex branch: %w", err)
+	}
+	if err := b.repo.UpdateRef(ctx, Ref, sha, zeros(b.repo)); err != nil {
+		return fmt.Errorf("create git-annex branch: %w", err)
+	}
+	if err := os.MkdirAll(b.annexDir, 0o755); err != nil {
+		return fmt.Errorf("create git-annex branch: %w", err)
+	}
+	if err := b.index.ReadTree(ctx, sha); err != nil {
+		return fmt.Errorf("create git-annex branch index: %w", err)
+	}
+	return b.writeIndexStatus(sha)
+}
+
+// emptyTree writes the empty tree and returns its id.
+func (b *Branch) emptyTree(ctx context.Context) (string, error) {
+	out, err := b.repo.RunInput(ctx, strings.NewReader(""), "mktree")
+	return strings.TrimSpace(string(out)), err
+}
+
+func zeros(r *gitcmd.Repo) string {
+	if r.ObjectFormat == "sha256" {
+		return strings.Repeat("0", 64)
+	}
+	return strings.Repeat("0", 40)
+}
+
+// Commit commits every journalled change to the branch in one commit with
+// message ("" means annex.commitmessage, default "update"), then removes the
+// committed journal entries. With an empty journal it does nothing. If the
+// branch moved since .git/annex/index was last written (another process
+// committed or merged), the branch is union-merged into the index first, so
+// nothing is lost.
+func (b *Branch) Commit(ctx context.Context, message string) error {
+	if message == "" {
+		message = b.commitMessage
+	}
+	unlock, err := b.lockJournal(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	entries, err := b.listJournal()
+	if err != nil || len(entries) == 0 {
+		return err
+	}
+	return b.commitLocked(ctx, entries, nil, message)
+}
+
+// commitLocked stages the journal entries and merges the refs into the
+// index, then commits with parents [branch]+refs and removes the entries.
+// The journal lock must be held.
+func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, refs []string, message string) error {
+	for attempt := 0; ; attempt++ {
+		parent, err := b.Sha(ctx)
+		if err != nil {
+			if errors.Is(err, gitcmd.ErrNotFound) {
+				return fmt.Errorf("commit to git-annex branch: %w", errNoBranch)
+			}
+			return err
+		}
+		if err := b.syncIndex(ctx, parent); err != nil {
+			return err
+		}
+		if err := b.stage(ctx, entries); err != nil {
+			return err
+		}
+		for _, ref := range refs {
+			if err := b.mergeIntoIndex(ctx, ref); err != nil {
+				return err
+			}
+		}
+		tree, err := b.index.WriteTree(ctx)
+		if err != nil {
+			return fmt.Errorf("commit to git-annex branch: %w", err)
+		}
+		commit, err := b.repo.CommitTree(ctx, tree, append([]string{parent}, refs...), message)
+		if err != nil {
+			return fmt.Errorf("commit to git-annex branch: %w", err)
+		}
+		err = b.repo.UpdateRef(ctx, Ref, commit, parent)
+		if err != nil {
+			// Lost a race with another writer: merge its commit next time round.
+			if cur, cerr := b.Sha(ctx); cerr == nil && cur != parent && attempt < maxRaceRetries {
+				continue
+			}
+			return fmt.Errorf("commit to git-annex branch: %w", err)
+		}
+		if err := b.writeIndexStatus(commit); err != nil {
+			return err
+		}
+		return b.removeJournal(entries)
+	}
+}
+
+// stage writes the journal entries as blobs and puts them in the index.
+func (b *Branch) stage(ctx context.Context, entries []journalEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	bw, err := b.repo.NewBlobWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer bw.Close()
+	ui, err := b.index.NewUpdateIndex(ctx)
+	if err != nil {
+		return err
+	}
+	defer ui.Close()
+	for _, e := range entries {
+		data, ok, err := b.readJournal(e.path)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		sha, err := bw.Write(ctx, data)
+		if err != nil {
+			return fmt.Errorf("stage %s: %w", e.path, err)
+		}
+		if err := ui.Add(ctx, "100644", sha, e.path); err != nil {
+			return fmt.Errorf("stage %s: %w", e.path, err)
+		}
+	}
+	if err := bw.Close(); err != nil {
+		return fmt.Errorf("stage journal: %w", err)
+	}
+	if err := ui.Close(); err != nil {
+		return fmt.Errorf("stage journal: %w", err)
+	}
+	return nil
+}
+
+// syncIndex makes .git/annex/index contain the branch commit sha: it is
+// read from the branch when missing, and union-merged with it when
+// index.lck says it reflects another commit.
+func (b *Branch) syncIndex(ctx context.Context, sha string) error {
+	indexFile := filepath.Join(b.annexDir, "index")
+	if _, err := os.Stat(indexFile); errors.Is(err, os.ErrNotExist) {
+		if err := b.index.ReadTree(ctx, sha); err != nil {
+			return fmt.Errorf("read git-annex branch into %s: %w", indexFile, err)
+		}
+		return b.writeIndexStatus(sha)
+	}
+	cur, err := os.ReadFile(filepath.Join(b.annexDir, "index.lck"))
+	if err == nil && strings.TrimSpace(string(cur)) == sha {
+		return nil
+	}
+	return b.mergeIntoIndex(ctx, sha)
+}
+
+// writeIndexStatus records in index.lck which branch commit the index
+// reflects.
+func (b *Branch) writeIndexStatus(sha string) error {
+	p := filepath.Join(b.annexDir, "index.lck")
+	if err := fsutil.WriteFileAtomic(p, []byte(sha+"\n"), filePerm, ""); err != nil {
+		return fmt.Errorf("write %s: %w", p, err)
+	}
+	return nil
+}
+
+// mergeIntoIndex union-merges the tree of ref into .git/annex/index as
+// git-annex's Git.UnionMerge does: a file only in ref is taken, a file only
+// in the index is kept (deletions never propagate), a file in both becomes
+// the sorted, deduplicated union of their lines.
+func (b *Branch) mergeIntoIndex(ctx context.Context, ref string) error {
+	type update struct{ mode, sha, path string }
+	var updates []update
+	var bw *gitcmd.BlobWriter
+	defer func() {
+		if bw != nil {
+			bw.Close()
+		}
+	}()
+	z := zeros(b.repo)
+	for d, err := range b.index.DiffIndex(ctx, "--cached", "-r", "--no-renames", "-l0", ref, "--") {
+		if err != nil {
+			return fmt.Errorf("merge %s into git-annex index: %w", ref, err)
+		}
+		switch {
+		case d.SrcSHA == z: // only in the index
+		case d.DstSHA == z: // only in ref
+			updates = append(updates, update{d.SrcMode, d.SrcSHA, d.Path})
+		default:
+			theirs, err := b.getCommitted(ctx, d.SrcSHA)
+			if err != nil {
+				return err
+			}
+			ours, err := b.getCommitted(ctx, d.DstSHA)
+			if err != nil {
+				return err
+			}
+			merged := logs.UnionMerge(ours, theirs)
+			switch {
+			case bytes.Equal(merged, ours):
+			case bytes.Equal(merged, theirs):
+				updates = append(updates, update{d.SrcMode, d.SrcSHA, d.Path})
+			default:
+				if bw == nil {
+					if bw, err = b.repo.NewBlobWriter(ctx); err != nil {
+						return err
+					}
+				}
+				sha, err := bw.Write(ctx, merged)
+				if err != nil {
+					return fmt.Errorf("merge %s of %s: %w", d.Path, ref, err)
+				}
+				updates = append(updates, update{"100644", sha, d.Path})
+			}
+		}
+	}
+	if len(updates) == 0 {
+		return nil
+	}
+	if bw != nil {
+		if err := bw.Close(); err != nil {
+			return fmt.Errorf("merge %s into git-annex index: %w", ref, err)
+		}
+	}
+	ui, err := b.index.NewUpdateIndex(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range updates {
+		if err := ui.Add(ctx, u.mode, u.sha, u.path); err != nil {
+			ui.Close()
+			return fmt.Errorf("merge %s into git-annex index: %w", ref, err)
+		}
+	}
+	if err := ui.Close(); err != nil {
+		return fmt.Errorf("merge %s into git-annex index: %w", ref, err)
+	}
+	return nil
+}
