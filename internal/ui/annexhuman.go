@@ -129,13 +129,17 @@ func meterLine(s progress.Snapshot, elapsed time.Duration) string {
 	rate, eta := "", ""
 	if elapsed > 0 {
 		bps := float64(s.Done) / elapsed.Seconds()
-		rate = humanBytes(int64(bps)) + "/s"
+		rate = rateBytes(bps) + "/s"
 		if s.Total >= 0 && bps > 0 {
 			eta = formatETA(time.Duration(float64(s.Total-s.Done) / bps * float64(time.Second)))
 		}
 	}
 	gap := max(1, 25-len(size)-len(rate))
-	return fmt.Sprintf("%4s  %s%s%s %s", pct, size, strings.Repeat(" ", gap), rate, eta)
+	line := size + strings.Repeat(" ", gap) + rate + " " + eta
+	if pct != "" {
+		line = fmt.Sprintf("%4s  %s", pct, line)
+	}
+	return strings.TrimRight(line, " ")
 }
 
 // formatETA writes a duration as git-annex does: "0s", "1m30s", "2h5m0s".

@@ -14,3 +14,16 @@ func percent(done, total int64) string {
 // humanBytes formats a byte count with binary units and two decimals at
 // most, as git-annex's progress meter does ("1 B", "2.93 KiB").
 func humanBytes(n int64) string { return units.RoughSize(units.Committee, true, n) }
+
+// rateBytes formats a byte rate with binary units and no decimals, as
+// git-annex's meter does ("5 KiB", "1 MiB").
+func rateBytes(bps float64) string {
+	u := units.Committee[len(units.Committee)-1]
+	for _, c := range units.Committee {
+		if bps >= c.Bytes {
+			u = c
+			break
+		}
+	}
+	return units.ShowImprecise(0, bps/u.Bytes) + " " + u.Abbrev
+}

@@ -39,7 +39,7 @@ type Trove struct {
 	stdout, stderr io.Writer
 	opt            TroveOptions
 
-	inflight map[*Task]progress.Snapshot
+	inflight map[*Task]bool
 	finished int64 // bytes of ended tasks
 	finTotal int64 // known totals of ended tasks
 	began    time.Time
@@ -50,7 +50,7 @@ type Trove struct {
 
 // NewTrove returns the trove renderer.
 func NewTrove(stdout, stderr io.Writer, opt TroveOptions) *Trove {
-	return &Trove{stdout: stdout, stderr: stderr, opt: opt, inflight: map[*Task]progress.Snapshot{}}
+	return &Trove{stdout: stdout, stderr: stderr, opt: opt, inflight: map[*Task]bool{}}
 }
 
 func (r *Trove) write(w io.Writer, s string) {
@@ -86,7 +86,8 @@ func (r *Trove) drawLive(force bool) {
 // liveLine formats "2 in flight  1.5 MiB / 10 MiB  512 KiB/s  ETA 17s".
 func (r *Trove) liveLine(now time.Time) string {
 	done, total, known := r.finished, r.finTotal, true
-	for _, s := range r.inflight {
+	for t := range r.inflight {
+		s := t.counter.Snapshot()
 		done += s.Done
 		if s.Total < 0 {
 			known = false
@@ -102,7 +103,7 @@ func (r *Trove) liveLine(now time.Time) string {
 	if !now.IsZero() && !r.began.IsZero() {
 		if el := now.Sub(r.began).Seconds(); el > 0 {
 			bps := float64(done) / el
-			fmt.Fprintf(&b, "  %s/s", humanBytes(int64(bps)))
+			fmt.Fprintf(&b, "  %s/s", rateBytes(bps))
 			if known && bps > 0 {
 				fmt.Fprintf(&b, "  ETA %s", formatETA(time.Duration(float64(total-done)/bps*float64(time.Second))))
 			}
@@ -116,15 +117,14 @@ func (r *Trove) Start(t *Task) {
 	if r.began.IsZero() && r.opt.Clock != nil {
 		r.began = r.opt.Clock.Now()
 	}
-	r.inflight[t] = progress.Snapshot{Total: -1}
+	r.inflight[t] = true
 }
 
 // Note implements Renderer; notes are shown with the result.
 func (r *Trove) Note(*Task, Note) {}
 
 // Progress implements Renderer.
-func (r *Trove) Progress(t *Task, s progress.Snapshot) {
-	r.inflight[t] = s
+func (r *Trove) Progress(_ *Task, s progress.Snapshot) {
 	r.drawLive(s.Complete())
 }
 
@@ -140,7 +140,7 @@ func (r *Trove) Warn(t *Task, msg string) {
 
 // End implements Renderer.
 func (r *Trove) End(t *Task, res Result) {
-	s := r.inflight[t]
+	s := t.counter.Snapshot()
 	delete(r.inflight, t)
 	r.finished += s.Done
 	if s.Total > 0 {
