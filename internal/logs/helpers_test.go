@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/troveproject/trove/internal/key"
 )
@@ -23,3 +24,6 @@ func mustKey(t *testing.T, s string) key.Key {
 	}
 	return k
 }
+
+// validUTF8NoSurrogates reports whether s round-trips through runes.
+func validUTF8NoSurrogates(s string) bool { return utf8.ValidString(s) }

@@ -81,6 +81,9 @@ func JournalFileName(p string) string {
 
 // BranchPathFromJournal reverses JournalFileName: "__" becomes '_' and a
 // single '_' becomes '/'. A trailing lone '_' is dropped, as by git-annex.
+// The mapping is not injective ("_/" and "/_" both give "___"); like
+// git-annex, this decodes "___" as "_/", so a branch path with "/_" (a key
+// file starting with '_') does not survive the round trip.
 func BranchPathFromJournal(name string) string {
 	var b strings.Builder
 	for i := 0; i < len(name); i++ {
