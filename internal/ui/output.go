@@ -46,7 +46,8 @@ type Task struct {
 	ended   bool
 }
 
-// Begin starts a task for a.
+// Begin starts a task for a. Call it only once there is work to do: the
+// git-annex human face prints "get file " at once, as git-annex does.
 func (o *Output) Begin(a Action) *Task {
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -3,6 +3,8 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -166,4 +168,15 @@ func TestQuiet(t *testing.T) {
 
 func progressSnapshot(done, total int64) progress.Snapshot {
 	return progress.Snapshot{Done: done, Total: total}
+}
+
+func TestIsTerminalOnNonTerminals(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if IsTerminal(&bytes.Buffer{}) || IsTerminal(f) {
+		t.Error("a buffer or a regular file counted as a terminal")
+	}
 }
