@@ -44,6 +44,11 @@ func NewRoot(g *invocation.Globals, use string) *cobra.Command {
 func commands(g *invocation.Globals) []*cobra.Command {
 	return []*cobra.Command{
 		newVersionCommand(g),
+		newInitCommand(g),
+		newDescribeCommand(g),
+		newAddCommand(g),
+		newFilterProcessCommand(g),
+		newSmudgeCommand(g),
 	}
 }
 
