@@ -15,7 +15,7 @@ var matchingValueOptions = map[string]string{
 	"--inallgroup": "inallgroup", "--metadata": "metadata",
 	"--want-get-by": "want-get-by", "--want-drop-by": "want-drop-by",
 	"--accessedwithin": "accessedwithin",
-	"--mimetype": "mimetype", "--mimeencoding": "mimeencoding",
+	"--mimetype":       "mimetype", "--mimeencoding": "mimeencoding",
 }
 
 // matchingFlagOptions maps the matching options without a value to their

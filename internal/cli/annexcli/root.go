@@ -42,7 +42,7 @@ func NewRoot(g *invocation.Globals, use string) *cobra.Command {
 
 // commands returns every git-annex command this build implements.
 func commands(g *invocation.Globals) []*cobra.Command {
-	return []*cobra.Command{
+	cmds := []*cobra.Command{
 		newVersionCommand(g),
 		newInitCommand(g),
 		newDescribeCommand(g),
@@ -50,6 +50,10 @@ func commands(g *invocation.Globals) []*cobra.Command {
 		newFilterProcessCommand(g),
 		newSmudgeCommand(g),
 	}
+	cmds = append(cmds, queryCommands(g)...)
+	cmds = append(cmds, worktreeCommands(g)...)
+	cmds = append(cmds, settingsCommands(g)...)
+	return cmds
 }
 
 // addGlobalFlags adds the options git-annex accepts with every command.
