@@ -45,6 +45,11 @@ type Branch struct {
 
 	mu  sync.Mutex // guards cat
 	cat *gitcmd.CatFile
+
+	// journalMu serialises this process's journal writers before they take
+	// the fcntl lock, which then only waits for other processes (its
+	// cancellable wait polls, which is slow under in-process contention).
+	journalMu sync.Mutex
 }
 
 // Open returns the branch of repo. cfg supplies annex.commitmessage; nil
@@ -153,21 +158,27 @@ func (b *Branch) Change(ctx context.Context, path string, f func(old []byte) []b
 }
 
 // lockJournal takes the exclusive journal lock, creating .git/annex as
-// needed. A fresh lock file per call makes goroutines of this process exclude
-// each other too (the locks are OFD locks).
+// needed: first journalMu, then the fcntl lock on journal.lck.
 func (b *Branch) lockJournal(ctx context.Context) (unlock func(), err error) {
+	b.journalMu.Lock()
 	if err := os.MkdirAll(b.annexDir, 0o755); err != nil {
+		b.journalMu.Unlock()
 		return nil, fmt.Errorf("lock journal: %w", err)
 	}
 	lk, err := lockfile.Open(filepath.Join(b.annexDir, "journal.lck"), filePerm)
 	if err != nil {
+		b.journalMu.Unlock()
 		return nil, fmt.Errorf("lock journal: %w", err)
 	}
 	if err := lk.LockExclusive(ctx); err != nil {
 		lk.Close()
+		b.journalMu.Unlock()
 		return nil, fmt.Errorf("lock journal %s: %w", lk.Path(), err)
 	}
-	return func() { lk.Close() }, nil
+	return func() {
+		lk.Close()
+		b.journalMu.Unlock()
+	}, nil
 }
 
 // errNoBranch is wrapped when the branch is needed but absent.
