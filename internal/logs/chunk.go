@@ -18,6 +18,7 @@ type ChunkField struct {
 	Other   string
 }
 
+// String formats f as the chunk log writes it, "UUID:SIZE".
 func (f ChunkField) String() string {
 	if f.Unknown {
 		return string(f.UUID) + ":" + f.Other
