@@ -184,5 +184,5 @@ func (b *Branch) lockJournal(ctx context.Context) (unlock func(), err error) {
 // errNoBranch is wrapped when the branch is needed but absent.
 var errNoBranch = errors.New("the git-annex branch does not exist (run `git annex init` first)")
 
-// JournalFileName is the name of path's journal entry.
+// journalName is the name of path's journal entry in the journal directory.
 func journalName(path string) string { return logs.JournalFileName(path) }
