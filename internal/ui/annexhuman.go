@@ -94,7 +94,9 @@ func (h *AnnexHuman) Note(t *Task, n Note) {
 		h.clearMeter()
 	}
 	if n.Long {
-		h.out(t, "\n"+indent(n.Text)+"\n")
+		// git-annex indents the note's lines, so one final newline ends
+		// the last line rather than starting an empty one.
+		h.out(t, "\n"+indent(strings.TrimSuffix(n.Text, "\n"))+"\n")
 		return
 	}
 	h.out(t, "("+n.Text+") ")

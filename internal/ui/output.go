@@ -160,6 +160,18 @@ func (o *Output) Info(msg string) {
 	o.r.Info(msg)
 }
 
+// Fail counts a failure of command that has no task of its own, such as a
+// command-line path that names no file (git has already said so): the
+// failure summary and the exit status include it.
+func (o *Output) Fail(command string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.failed[command] == 0 {
+		o.order = append(o.order, command)
+	}
+	o.failed[command]++
+}
+
 // Failed returns how many tasks ended unsuccessfully.
 func (o *Output) Failed() int {
 	o.mu.Lock()
