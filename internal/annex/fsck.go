@@ -48,6 +48,8 @@ type FsckReporter interface {
 	Warn(text string)
 	// LongNote is an informational note on lines of its own.
 	LongNote(text string)
+	// Done ends the item with its result; nothing follows it.
+	Done(res FsckResult)
 }
 
 // FsckResult is the outcome of checking one item.
@@ -58,8 +60,8 @@ type FsckResult struct {
 	// then list the untrusted and dead repositories recorded to have it.
 	CopiesChecked   bool
 	Untrusted, Dead []KnownRepo
-	// Err is set, without a preceding begin call, for an input that names
-	// nothing (*NotFoundError).
+	// Err is set, and OK false, for an input that names nothing
+	// (*NotFoundError).
 	Err error
 }
 
@@ -70,12 +72,12 @@ type FsckResult struct {
 // object's size and, unless Fast, its checksum (bad content is moved to
 // .git/annex/bad and recorded as missing), then numcopies.
 //
-// For each item begin is called first and end last, from one of Jobs
-// goroutines; items sharing a key are never checked at the same time. An
+// For each item begin is called first and the reporter's Done last, from
+// one of Jobs goroutines; items sharing a key are never checked at the same time. An
 // item fails when content is missing or bad, or numcopies is not met.
 // Finally the run is recorded in activity.log. The error is non-nil only
 // when fsck could not proceed.
-func (r *Repo) Fsck(ctx context.Context, opts FsckOptions, begin func(FsckItem) FsckReporter, end func(FsckResult)) error {
+func (r *Repo) Fsck(ctx context.Context, opts FsckOptions, begin func(FsckItem) FsckReporter) error {
 	fc, err := r.newFscker(ctx, opts)
 	if err != nil {
 		return err
@@ -91,7 +93,7 @@ func (r *Repo) Fsck(ctx context.Context, opts FsckOptions, begin func(FsckItem) 
 		go func() {
 			defer wg.Done()
 			for it := range items {
-				if err := fc.checkLocked(ctx, it, begin, end); err != nil {
+				if err := fc.checkLocked(ctx, it, begin); err != nil {
 					select {
 					case errs <- err:
 					default:
@@ -110,7 +112,7 @@ func (r *Repo) Fsck(ctx context.Context, opts FsckOptions, begin func(FsckItem) 
 			return ctx.Err()
 		}
 	}
-	enumErr := fc.enumerate(ctx, send, end)
+	enumErr := fc.enumerate(ctx, send, begin)
 	close(items)
 	wg.Wait()
 	close(errs)
@@ -127,7 +129,7 @@ func (r *Repo) Fsck(ctx context.Context, opts FsckOptions, begin func(FsckItem) 
 }
 
 // enumerate sends the items to check.
-func (fc *fscker) enumerate(ctx context.Context, send func(FsckItem) error, end func(FsckResult)) error {
+func (fc *fscker) enumerate(ctx context.Context, send func(FsckItem) error, begin func(FsckItem) FsckReporter) error {
 	r := fc.r
 	switch {
 	case len(fc.opts.Keys) > 0:
@@ -153,7 +155,8 @@ func (fc *fscker) enumerate(ctx context.Context, send func(FsckItem) error, end 
 		if err != nil {
 			var nf *NotFoundError
 			if errors.As(err, &nf) {
-				end(FsckResult{FsckItem: FsckItem{File: f.Path, Input: f.Input}, Err: err})
+				it := FsckItem{File: f.Path, Input: f.Input}
+				begin(it).Done(FsckResult{FsckItem: it, Err: err})
 				return nil
 			}
 			return err

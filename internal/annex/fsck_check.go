@@ -17,7 +17,7 @@ import (
 )
 
 // checkLocked checks one item while holding its key's lock.
-func (fc *fscker) checkLocked(ctx context.Context, it FsckItem, begin func(FsckItem) FsckReporter, end func(FsckResult)) error {
+func (fc *fscker) checkLocked(ctx context.Context, it FsckItem, begin func(FsckItem) FsckReporter) error {
 	unlock := fc.keyLocks.lock(it.Key)
 	defer unlock()
 	rep := begin(it)
@@ -26,7 +26,7 @@ func (fc *fscker) checkLocked(ctx context.Context, it FsckItem, begin func(FsckI
 		rep.Warn(err.Error())
 		res.OK = false
 	}
-	end(res)
+	rep.Done(res)
 	return nil
 }
 

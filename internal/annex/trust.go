@@ -81,7 +81,15 @@ func (r *Repo) DeadKey(ctx context.Context, k key.Key) error {
 	if len(locs) > 0 {
 		return ErrKeyStillPresent
 	}
-	return r.changeBranch(ctx, logs.LocationLogPath(k, r.cfg.BranchHash1), func(old []byte) []byte {
+	p := logs.LocationLogPath(k, r.cfg.BranchHash1)
+	data, err := r.branch.Get(ctx, p)
+	if err != nil {
+		return fmt.Errorf("dead --key %s: %w", k, err)
+	}
+	if _, changed := logs.MarkDead(data); !changed {
+		return nil
+	}
+	return r.changeBranch(ctx, p, func(old []byte) []byte {
 		out, changed := logs.MarkDead(old)
 		if !changed {
 			return old
