@@ -180,3 +180,50 @@ func (r *Repo) relToCwd(p string) string {
 	}
 	return p
 }
+
+// HasContent reports whether the local object store has k's content.
+func (r *Repo) HasContent(k key.Key) (bool, error) { return r.objects.Has(k) }
+
+// Column is one repository of `git annex list`.
+type Column struct {
+	UUID uuid.UUID
+	Name string // "here", the remote name, "web", "bittorrent"
+}
+
+// ListColumns returns the columns of `git annex list`: this repository,
+// its remotes by increasing cost (config order among equals), then the
+// web and bittorrent.
+func (r *Repo) ListColumns() []Column {
+	cols := []Column{{UUID: r.here, Name: "here"}}
+	type rc struct {
+		Column
+		cost float64
+	}
+	var rems []rc
+	for _, rem := range r.cfg.Remotes {
+		if rem.UUID.IsZero() || rem.UUID == r.here {
+			continue
+		}
+		cost := 100.0
+		switch {
+		case rem.HasCost:
+			cost = rem.Cost
+		case strings.Contains(rem.URL, "://") || strings.Contains(rem.URL, ":"):
+			cost = 200
+		}
+		rems = append(rems, rc{Column{UUID: rem.UUID, Name: rem.Name}, cost})
+	}
+	slices.SortStableFunc(rems, func(a, b rc) int {
+		switch {
+		case a.cost < b.cost:
+			return -1
+		case a.cost > b.cost:
+			return 1
+		}
+		return 0
+	})
+	for _, c := range rems {
+		cols = append(cols, c.Column)
+	}
+	return append(cols, Column{UUID: uuid.Web, Name: "web"}, Column{UUID: uuid.BitTorrent, Name: "bittorrent"})
+}
