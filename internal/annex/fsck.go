@@ -161,7 +161,11 @@ func (fc *fscker) enumerate(ctx context.Context, send func(FsckItem) error, begi
 			}
 			return err
 		}
-		return send(FsckItem{File: f.Path, Key: f.Key, Input: f.Input})
+		in := f.Input
+		if len(fc.opts.Inputs) == 0 {
+			in = f.Path // git-annex's input for a file found without arguments
+		}
+		return send(FsckItem{File: f.Path, Key: f.Key, Input: in})
 	})
 }
 

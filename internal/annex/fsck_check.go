@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 
 	"github.com/troveproject/trove/internal/backend"
+	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/objectstore"
@@ -55,6 +57,9 @@ func (fc *fscker) check(ctx context.Context, it FsckItem, rep FsckReporter) (Fsc
 				thin = unlocked || (it.File == "" && r.cfg.Thin)
 			}
 		}
+	}
+	if present {
+		fc.fixPerms(obj, thin, rep)
 	}
 	ok, err := fc.verifyLocationLog(ctx, it, present, rep)
 	if err != nil {
@@ -117,6 +122,25 @@ func (fc *fscker) fixLink(ctx context.Context, it FsckItem, rep FsckReporter) er
 		return fmt.Errorf("fix link %s: %w", fc.desc(it), err)
 	}
 	return fc.stage.addPath(it.File)
+}
+
+// fixPerms freezes an object (thaws it when hard-linked to an unlocked
+// file) and its directory, as git-annex's fsck does in passing.
+func (fc *fscker) fixPerms(obj string, thin bool, rep FsckReporter) {
+	shared, perr := fsutil.ParseShared(fc.r.cfg.SharedRepository)
+	if perr != nil {
+		shared = 0
+	}
+	var err error
+	if thin {
+		err = fsutil.ThawFile(obj, shared)
+	} else {
+		err = fsutil.FreezeFile(obj, shared)
+	}
+	if err != nil {
+		rep.Warn("** Unable to set correct write mode for " + fc.r.userPath(obj) + " ; perhaps you don't own that file")
+	}
+	_ = fsutil.FreezeDir(filepath.Dir(obj), shared)
 }
 
 // verifyLocationLog makes the location log agree with the presence of the
