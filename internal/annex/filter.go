@@ -27,9 +27,10 @@ import (
 type Filter struct {
 	r *Repo
 
-	mu    sync.Mutex
-	lf    *largeFiles
-	index *gitcmd.CatFile // reads index entries as ":path"
+	mu     sync.Mutex
+	lf     *largeFiles
+	index  *gitcmd.CatFile // reads index entries as ":path"
+	inodes *inodeCache     // unlocked files known unmodified
 }
 
 // NewFilter returns the repository's filter. Close it when done.
@@ -45,6 +46,11 @@ func (f *Filter) Clean(ctx context.Context, path string, content io.Reader, out 
 		_, err := io.Copy(out, br)
 		return err
 	}
+	if k, ok := f.unchanged(ctx, path); ok {
+		_, _ = io.Copy(io.Discard, br)
+		_, err := out.Write(pointer.File(k))
+		return err
+	}
 	annexIt, err := f.shouldAnnex(ctx, path)
 	if err != nil {
 		return err
@@ -55,6 +61,7 @@ func (f *Filter) Clean(ctx context.Context, path string, content io.Reader, out 
 	}
 	// Ingest from the work tree file; the stream is the same bytes.
 	_, _ = io.Copy(io.Discard, br)
+	before, _ := os.Stat(f.r.paths.Abs(path))
 	b, err := f.r.backendFor("")
 	if err != nil {
 		return err
@@ -66,6 +73,7 @@ func (f *Filter) Clean(ctx context.Context, path string, content io.Reader, out 
 	if err := f.r.logPresent(ctx, k); err != nil {
 		return err
 	}
+	f.cleaned(path, k, before)
 	_, err = out.Write(pointer.File(k))
 	return err
 }
@@ -74,14 +82,7 @@ func (f *Filter) Clean(ctx context.Context, path string, content io.Reader, out 
 func (f *Filter) shouldAnnex(ctx context.Context, path string) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.index == nil {
-		c, err := f.r.git.NoFilter().NewCatFile(context.WithoutCancel(ctx))
-		if err != nil {
-			return false, err
-		}
-		f.index = c
-	}
-	obj, found, err := f.index.Read(ctx, ":"+path)
+	obj, found, err := f.readIndex(ctx, path)
 	if err != nil {
 		return false, err
 	}
@@ -107,6 +108,18 @@ func (f *Filter) shouldAnnex(ctx context.Context, path string) (bool, error) {
 		return false, nil
 	}
 	return f.lf.isLarge(ctx, path, fi.Size())
+}
+
+// readIndex reads the index entry of path. Callers hold f.mu.
+func (f *Filter) readIndex(ctx context.Context, path string) (gitcmd.Object, bool, error) {
+	if f.index == nil {
+		c, err := f.r.git.NoFilter().NewCatFile(context.WithoutCancel(ctx))
+		if err != nil {
+			return gitcmd.Object{}, false, err
+		}
+		f.index = c
+	}
+	return f.index.Read(ctx, ":"+path)
 }
 
 // Smudge implements filter.Handler.

@@ -21,6 +21,7 @@ func (r *Repo) PopulateUnlocked(ctx context.Context) error {
 		return nil
 	}
 	var done []string
+	ic := r.newInodeCache()
 	err := r.Files(ctx, FilesOptions{}, func(f AnnexedFile, err error) error {
 		if err != nil || !f.Unlocked {
 			return nil
@@ -30,6 +31,7 @@ func (r *Repo) PopulateUnlocked(ctx context.Context) error {
 			return err
 		}
 		if ok {
+			ic.record(r.paths.Abs(f.Path), f.Key)
 			done = append(done, f.Path)
 		}
 		return nil
