@@ -42,7 +42,7 @@ func (r *Repo) RepoInfo(ctx context.Context, fast bool) (RepoInfo, error) {
 		return info, err
 	}
 	for _, kr := range rs.All() {
-		c := Copy{UUID: kr.UUID, Description: kr.Label(), Here: kr.Here}
+		c := Copy{UUID: kr.UUID, Description: label(kr), Here: kr.Here}
 		switch kr.Trust {
 		case policy.Trusted:
 			info.Trusted = append(info.Trusted, c)
@@ -94,13 +94,15 @@ func (r *Repo) RepoInfo(ctx context.Context, fast bool) (RepoInfo, error) {
 
 // RepoUUIDInfo is what `git annex info REMOTE|UUID|here` says.
 type RepoUUIDInfo struct {
-	Repo       KnownRepo
-	RemoteName string
-	Cost       float64
-	HasCost    bool
-	Type       string // special remote type from remote.log; "" for git remotes
-	Keys       int    // keys the location log says the repository has
-	Size       int64  // their total size
+	Repo KnownRepo
+	// Description is the repository as whereis names it: "desc [remote]".
+	Description string
+	RemoteName  string
+	Cost        float64
+	HasCost     bool
+	Type        string // special remote type from remote.log; "" for git remotes
+	Keys        int    // keys the location log says the repository has
+	Size        int64  // their total size
 }
 
 // RepoUUIDInfo gathers what is known of repository u, counting its keys
@@ -111,7 +113,8 @@ func (r *Repo) RepoUUIDInfo(ctx context.Context, u uuid.UUID) (RepoUUIDInfo, err
 	if err != nil {
 		return RepoUUIDInfo{}, err
 	}
-	info := RepoUUIDInfo{Repo: rs.Get(u), RemoteName: rs.Get(u).RemoteName}
+	kr := rs.Get(u)
+	info := RepoUUIDInfo{Repo: kr, Description: label(kr), RemoteName: kr.RemoteName}
 	if rem, ok := r.cfg.Remote(info.RemoteName); ok && info.RemoteName != "" {
 		info.Cost, info.HasCost = rem.Cost, true
 		if !rem.HasCost {

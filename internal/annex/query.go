@@ -77,7 +77,7 @@ func (r *Repo) WhereIs(ctx context.Context, k key.Key) (WhereIs, error) {
 	var urls []string
 	for _, u := range locs {
 		kr := rs.Get(u)
-		c := Copy{UUID: u, Description: kr.Label(), Here: kr.Here, URLs: []string{}}
+		c := Copy{UUID: u, Description: label(kr), Here: kr.Here, URLs: []string{}}
 		if u == uuid.Web || u == uuid.BitTorrent {
 			if urls == nil {
 				if urls, err = r.URLs(ctx, k); err != nil {
@@ -102,6 +102,18 @@ func (r *Repo) WhereIs(ctx context.Context, k key.Key) (WhereIs, error) {
 		}
 	}
 	return w, nil
+}
+
+// label is how git-annex names a repository in whereis and info: its
+// description, with the remote's name in brackets unless it is the same.
+func label(kr KnownRepo) string {
+	switch {
+	case kr.RemoteName == "":
+		return kr.Description
+	case kr.Description == "" || kr.Description == kr.RemoteName:
+		return "[" + kr.RemoteName + "]"
+	}
+	return kr.Description + " [" + kr.RemoteName + "]"
 }
 
 // isBitTorrentURL reports whether the bittorrent special remote claims url.
@@ -188,12 +200,27 @@ func (r *Repo) HasContent(k key.Key) (bool, error) { return r.objects.Has(k) }
 type Column struct {
 	UUID uuid.UUID
 	Name string // "here", the remote name, "web", "bittorrent"
+	// UnTrusted columns are headed "NAME (untrusted)" and mark copies
+	// with a lower-case x.
+	UnTrusted bool
 }
 
 // ListColumns returns the columns of `git annex list`: this repository,
 // its remotes by increasing cost (config order among equals), then the
 // web and bittorrent.
-func (r *Repo) ListColumns() []Column {
+func (r *Repo) ListColumns(ctx context.Context) ([]Column, error) {
+	rs, err := r.Repos(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cols := r.listColumns()
+	for i := range cols {
+		cols[i].UnTrusted = rs.Get(cols[i].UUID).Trust == policy.UnTrusted
+	}
+	return cols, nil
+}
+
+func (r *Repo) listColumns() []Column {
 	cols := []Column{{UUID: r.here, Name: "here"}}
 	type rc struct {
 		Column

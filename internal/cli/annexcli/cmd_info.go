@@ -198,7 +198,7 @@ func (s *session) infoItem(ctx context.Context, arg string, size func(int64) str
 		}
 		r := &infoReport{s: s, a: ui.Action{Command: "info " + name, Input: []string{arg}}}
 		r.add("uuid", string(u), string(u))
-		desc := info.Repo.Label()
+		desc := info.Description
 		if info.Repo.Here {
 			desc = strings.TrimSpace(desc + " [here]")
 		}

@@ -34,9 +34,16 @@ func runList(ctx context.Context, g *invocation.Globals, args []string, terms []
 	if err != nil {
 		return s.finish(ctx, err)
 	}
-	cols := s.repo.ListColumns()
+	cols, err := s.repo.ListColumns(ctx)
+	if err != nil {
+		return s.finish(ctx, err)
+	}
 	for i, c := range cols {
-		s.out.Record(ui.Record{Human: strings.Repeat("|", i) + c.Name})
+		name := c.Name
+		if c.UnTrusted {
+			name += " (untrusted)"
+		}
+		s.out.Record(ui.Record{Human: strings.Repeat("|", i) + name})
 	}
 	s.out.Record(ui.Record{Human: strings.Repeat("|", len(cols))})
 	row := make([]byte, len(cols))
@@ -47,7 +54,11 @@ func runList(ctx context.Context, g *invocation.Globals, args []string, terms []
 		}
 		for i, c := range cols {
 			row[i] = '_'
-			if slices.Contains(locs, c.UUID) {
+			switch {
+			case !slices.Contains(locs, c.UUID):
+			case c.UnTrusted:
+				row[i] = 'x'
+			default:
 				row[i] = 'X'
 			}
 		}

@@ -32,6 +32,8 @@ func withMatching(c *cobra.Command, run func(cmd *cobra.Command, args []string, 
 	c.DisableFlagParsing = true
 	c.RunE = func(cmd *cobra.Command, args []string) error {
 		rest, terms := extractMatching(args)
+		// ParseFlags does nothing while flag parsing is disabled.
+		cmd.DisableFlagParsing = false
 		if err := cmd.ParseFlags(rest); err != nil {
 			return err
 		}
