@@ -31,11 +31,8 @@ func mainEntry() {
 // that compare with the real git-annex call it as `realannex`; when it is
 // not installed they are skipped, except under CI, where that is a failure.
 func TestScripts(t *testing.T) {
-	real, realErr := exec.LookPath("git-annex")
-	if realErr == nil {
-		// testscript puts our git-annex first in PATH; remember the real one.
-		real, _ = filepath.EvalSymlinks(real)
-	}
+	// testscript puts our git-annex first in PATH; find the real one.
+	real, realErr := findRealAnnex()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
@@ -93,4 +90,28 @@ func cmdRealAnnex(real string) func(ts *testscript.TestScript, neg bool, args []
 			ts.Fatalf("realannex %v unexpectedly succeeded", args)
 		}
 	}
+}
+
+// findRealAnnex returns the first git-annex on PATH that is not this test
+// binary, which testscript links into a directory it puts first in PATH.
+func findRealAnnex() (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	selfInfo, err := os.Stat(self)
+	if err != nil {
+		return "", err
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		p, err := exec.LookPath(filepath.Join(dir, "git-annex"))
+		if err != nil {
+			continue
+		}
+		if fi, err := os.Stat(p); err != nil || os.SameFile(fi, selfInfo) {
+			continue
+		}
+		return filepath.EvalSymlinks(p)
+	}
+	return "", exec.ErrNotFound
 }
