@@ -185,10 +185,11 @@ func (r *Repo) addOne(ctx context.Context, c candidate, b *backend.Backend, lf *
 		if k, ok := pointer.ParseLink(target); ok {
 			// An annex link git does not track yet (moved, or left by an
 			// interrupted add): fix its target and stage it.
-			if err := r.writeLink(c.path, k); err != nil {
+			target, err := r.placeLink(c.path, k)
+			if err != nil {
 				return key.Key{}, false, err
 			}
-			return k, false, st.addPath(c.path)
+			return k, false, st.addBlob(ctx, c.path, "120000", []byte(target))
 		}
 		return key.Key{}, false, st.addPath(c.path)
 	case !fi.Mode().IsRegular():
@@ -205,7 +206,7 @@ func (r *Repo) addOne(ctx context.Context, c candidate, b *backend.Backend, lf *
 	if unlocked {
 		k, err := r.objects.IngestCopy(ctx, abs, b, c.path, r.maxExtLen())
 		if err != nil {
-			return key.Key{}, false, fmt.Errorf("add %s: %w", c.path, err)
+			return key.Key{}, false, err
 		}
 		if err := r.logPresent(ctx, k); err != nil {
 			return k, false, err
@@ -218,35 +219,46 @@ func (r *Repo) addOne(ctx context.Context, c candidate, b *backend.Backend, lf *
 	}
 	k, err := r.objects.IngestMove(ctx, abs, b, c.path, r.maxExtLen())
 	if err != nil {
-		return key.Key{}, false, fmt.Errorf("add %s: %w", c.path, err)
+		return key.Key{}, false, err
 	}
-	if err := r.writeLink(c.path, k); err != nil {
+	target, err := r.placeLink(c.path, k)
+	if err != nil {
 		return k, false, err
 	}
 	if err := r.logPresent(ctx, k); err != nil {
 		return k, false, err
 	}
-	return k, false, st.addPath(c.path)
+	return k, false, st.addBlob(ctx, c.path, "120000", []byte(target))
 }
 
 // writeLink makes the work tree file at repoPath a symlink to k's object,
 // replacing whatever is there atomically (a temporary link renamed over it).
 func (r *Repo) writeLink(repoPath string, k key.Key) error {
+	_, err := r.placeLink(repoPath, k)
+	return err
+}
+
+// placeLink is writeLink returning the link target.
+func (r *Repo) placeLink(repoPath string, k key.Key) (string, error) {
 	target := pointer.LinkTarget(repoPath, k, r.objects.HashDir(k))
 	abs := r.paths.Abs(repoPath)
 	if old, err := os.Readlink(abs); err == nil && old == target {
-		return nil
+		return target, nil
 	}
 	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".trove-link")
-	_ = os.Remove(tmp)
-	if err := os.Symlink(target, tmp); err != nil {
-		return fmt.Errorf("link %s: %w", repoPath, err)
+	err := os.Symlink(target, tmp)
+	if errors.Is(err, fs.ErrExist) {
+		_ = os.Remove(tmp)
+		err = os.Symlink(target, tmp)
+	}
+	if err != nil {
+		return "", fmt.Errorf("link %s: %w", repoPath, err)
 	}
 	if err := os.Rename(tmp, abs); err != nil {
 		_ = os.Remove(tmp)
-		return fmt.Errorf("link %s: %w", repoPath, err)
+		return "", fmt.Errorf("link %s: %w", repoPath, err)
 	}
-	return nil
+	return target, nil
 }
 
 // isDotfile reports whether any component of a repository path starts with

@@ -38,9 +38,9 @@ type Repo struct {
 
 	repos reposCache
 
-	mu        sync.Mutex
-	committed bool // the branch has been committed since the last change
-	changed   bool
+	mu      sync.Mutex
+	changed bool                // the journal has changes to commit
+	pending annexbranch.Changes // deferred "present" records, committed by Commit
 }
 
 // Options are the settings of one command's use of a repository.
@@ -190,9 +190,17 @@ func (r *Repo) Config() *config.Config { return r.cfg }
 // reports whether there was anything to commit.
 func (r *Repo) Commit(ctx context.Context) (bool, error) {
 	r.mu.Lock()
-	changed := r.changed
-	r.changed = false
+	changed, pending := r.changed, r.pending
+	r.changed, r.pending = false, nil
 	r.mu.Unlock()
+	if len(pending) > 0 {
+		// Deferred records are committed even with annex.alwayscommit=false:
+		// they exist nowhere else.
+		if err := r.branch.CommitChanges(ctx, pending, r.cfg.CommitMessage); err != nil {
+			return false, fmt.Errorf("record state in git: %w", err)
+		}
+		return true, nil
+	}
 	if !changed || !r.cfg.AlwaysCommit {
 		return false, nil
 	}
@@ -223,8 +231,27 @@ func (r *Repo) changeBranch(ctx context.Context, path string, f func(old []byte)
 }
 
 // logPresent records in the location log that this repository has k.
+// The record is deferred to Commit (one commit, no journal file per key):
+// if the command dies first, the content is still in the object store and
+// `git annex fsck` records it again, so nothing is lost. Records that
+// content is gone are never deferred (see logLocation).
 func (r *Repo) logPresent(ctx context.Context, k key.Key) error {
-	return r.logLocation(ctx, k, r.here, logs.Present)
+	p := logs.LocationLogPath(k, r.cfg.BranchHash1)
+	now := r.now()
+	here := r.here
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pending == nil {
+		r.pending = annexbranch.Changes{}
+	}
+	r.pending.Add(p, func(old []byte) []byte {
+		out, changed := logs.AddLocation(old, here, logs.Present, now)
+		if !changed {
+			return old
+		}
+		return out
+	})
+	return nil
 }
 
 // logLocation records status st of k in repository u.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/troveproject/trove/internal/fsutil"
@@ -83,13 +84,14 @@ func (b *Branch) Commit(ctx context.Context, message string) error {
 	if err != nil || len(entries) == 0 {
 		return err
 	}
-	return b.commitLocked(ctx, entries, nil, message)
+	return b.commitLocked(ctx, entries, nil, nil, message)
 }
 
-// commitLocked stages the journal entries and merges the refs into the
+// commitLocked stages the journal entries and the given contents (which
+// win over journal entries of the same path) and merges the refs into the
 // index, then commits with parents [branch]+refs and removes the entries.
 // The journal lock must be held.
-func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, refs []string, message string) error {
+func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, contents map[string][]byte, refs []string, message string) error {
 	for attempt := 0; ; attempt++ {
 		parent, err := b.Sha(ctx)
 		if err != nil {
@@ -101,7 +103,7 @@ func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, refs 
 		if err := b.syncIndex(ctx, parent); err != nil {
 			return err
 		}
-		if err := b.stage(ctx, entries); err != nil {
+		if err := b.stage(ctx, entries, contents); err != nil {
 			return err
 		}
 		for _, ref := range refs {
@@ -132,9 +134,10 @@ func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, refs 
 	}
 }
 
-// stage writes the journal entries as blobs and puts them in the index.
-func (b *Branch) stage(ctx context.Context, entries []journalEntry) error {
-	if len(entries) == 0 {
+// stage writes the journal entries and contents as blobs and puts them in
+// the index.
+func (b *Branch) stage(ctx context.Context, entries []journalEntry, contents map[string][]byte) error {
+	if len(entries) == 0 && len(contents) == 0 {
 		return nil
 	}
 	bw, err := b.repo.NewBlobWriter(ctx)
@@ -147,7 +150,20 @@ func (b *Branch) stage(ctx context.Context, entries []journalEntry) error {
 		return err
 	}
 	defer ui.Close()
+	add := func(path string, data []byte) error {
+		sha, err := bw.Write(ctx, data)
+		if err != nil {
+			return fmt.Errorf("stage %s: %w", path, err)
+		}
+		if err := ui.Add(ctx, "100644", sha, path); err != nil {
+			return fmt.Errorf("stage %s: %w", path, err)
+		}
+		return nil
+	}
 	for _, e := range entries {
+		if _, ok := contents[e.path]; ok {
+			continue
+		}
 		data, ok, err := b.readJournal(e.path)
 		if err != nil {
 			return err
@@ -155,12 +171,18 @@ func (b *Branch) stage(ctx context.Context, entries []journalEntry) error {
 		if !ok {
 			continue
 		}
-		sha, err := bw.Write(ctx, data)
-		if err != nil {
-			return fmt.Errorf("stage %s: %w", e.path, err)
+		if err := add(e.path, data); err != nil {
+			return err
 		}
-		if err := ui.Add(ctx, "100644", sha, e.path); err != nil {
-			return fmt.Errorf("stage %s: %w", e.path, err)
+	}
+	paths := make([]string, 0, len(contents))
+	for p := range contents {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if err := add(p, contents[p]); err != nil {
+			return err
 		}
 	}
 	if err := bw.Close(); err != nil {

@@ -64,7 +64,7 @@ func (b *Branch) Update(ctx context.Context) (bool, error) {
 		names[i] = describeRef(r.Name)
 	}
 	msg := "merging " + strings.Join(names, " ") + " into " + Name
-	if err := b.commitLocked(ctx, entries, shas, msg); err != nil {
+	if err := b.commitLocked(ctx, entries, nil, shas, msg); err != nil {
 		return false, err
 	}
 	return true, b.recordMerged(refs)

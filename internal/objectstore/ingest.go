@@ -22,10 +22,12 @@ import (
 //
 // The file is locked down by hard-linking it into .git/annex/othertmp and
 // removing its write bits, hashed reading it once, and the link is renamed
-// into ObjectPath(key), after which srcPath is removed; the caller then puts
-// a symlink there. If the content is already present, the existing object
-// is kept and srcPath is removed too. When hard-linking is impossible (or the
-// file already has other links) the file is copied while hashing instead.
+// into ObjectPath(key). srcPath is left where it is (read-only, and sharing
+// the object's inode when it was linked): the caller replaces it with a
+// symlink by renaming one over it, so the work tree never lacks the file.
+// If the content is already present, the existing object is kept. When
+// hard-linking is impossible (or the file already has other links) the file
+// is copied while hashing instead.
 //
 // On any error srcPath is left in place with its original mode and nothing
 // new is left in objects/. If the file was written to while it was hashed,
@@ -70,9 +72,6 @@ func (s *Store) IngestMove(ctx context.Context, srcPath string, b *backend.Backe
 	if err := s.commit(k, tmp, !linked); err != nil {
 		restore()
 		return key.Key{}, fmt.Errorf("add %s: %w", srcPath, err)
-	}
-	if err := os.Remove(srcPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return k, fmt.Errorf("add %s: content stored as %s, but: %w", srcPath, k, err)
 	}
 	return k, nil
 }

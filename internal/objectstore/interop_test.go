@@ -69,6 +69,9 @@ func TestMatchesGitAnnexAdd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.Symlink(pointer.LinkTarget(name, k, s.HashDir(k)), path); err != nil {
 			t.Fatal(err)
 		}
