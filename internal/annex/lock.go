@@ -22,7 +22,8 @@ type LockOptions struct {
 
 // ErrWouldDiscard is wrapped by the error Lock reports for an unlocked
 // file whose content was changed since it was added.
-var ErrWouldDiscard = errors.New("Locking this file would discard any changes you have made to it. Use 'git annex add' to stage your changes. (Or, use --force to override)")
+var ErrWouldDiscard = errors.New( //nolint:staticcheck // git-annex's exact message
+	"Locking this file would discard any changes you have made to it. Use 'git annex add' to stage your changes. (Or, use --force to override)")
 
 // Lock turns each unlocked file under opts.Inputs back into a symlink to its
 // object, staging all the symlinks in one update-index. A file whose

@@ -67,7 +67,8 @@ func (r *Repo) SetTrust(ctx context.Context, u uuid.UUID, name string, level pol
 
 // ErrKeyStillPresent is returned by DeadKey for a key that some repository
 // is still recorded to have.
-var ErrKeyStillPresent = errors.New("This key is still known to be present in some locations; not marking as dead.")
+var ErrKeyStillPresent = errors.New( //nolint:staticcheck // git-annex's exact message
+	"This key is still known to be present in some locations; not marking as dead.") //nolint:revive // git-annex's exact message
 
 // DeadKey marks k as dead in its location log (`git annex dead --key`):
 // every repository recorded as not having it gets a dead record one

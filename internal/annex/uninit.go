@@ -17,7 +17,8 @@ import (
 // the object store after every annexed file was restored: content used
 // only by history, or by unlocked files that were modified. Nothing was
 // deleted; the message says what the user can do.
-var ErrNotFullyUninitialized = errors.New(`Not fully uninitialized
+var ErrNotFullyUninitialized = errors.New( //nolint:staticcheck // git-annex's exact message
+	`Not fully uninitialized
 Some annexed data is still left in .git/annex/objects/
 This may include deleted files, or old versions of modified files.
 

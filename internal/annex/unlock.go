@@ -49,7 +49,7 @@ func (r *Repo) Unlock(ctx context.Context, opts UnlockOptions, emit func(FileRes
 	ic := r.newInodeCache()
 	var populated []string
 	staged := false
-	err = r.Files(ctx, FilesOptions{Inputs: opts.Inputs}, func(f AnnexedFile, ferr error) error {
+	err = r.Files(ctx, FilesOptions(opts), func(f AnnexedFile, ferr error) error {
 		if ferr != nil {
 			emit(FileResult{File: f.Path, Input: f.Input, Err: ferr})
 			return nil

@@ -118,7 +118,7 @@ func (s *Store) removeLockFile(object string) {
 		return
 	}
 	os.Remove(object + ".lck")
-	fsutil.FreezeDir(keyDir, s.opts.Shared)
+	_ = fsutil.FreezeDir(keyDir, s.opts.Shared) // best effort: the lock file is what matters here
 }
 
 // Remove deletes the locked content, its .lck file and its key directory
@@ -146,7 +146,7 @@ func (s *Store) cleanObject(object string, f func() error) error {
 		return err
 	}
 	if err := f(); err != nil {
-		fsutil.FreezeDir(keyDir, s.opts.Shared)
+		_ = fsutil.FreezeDir(keyDir, s.opts.Shared) // best effort: the lock file is what matters here
 		return err
 	}
 	if err := os.Remove(object + ".lck"); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -52,7 +52,7 @@ func (s *Store) IngestMove(ctx context.Context, srcPath string, b *backend.Backe
 	restore := func() {
 		os.Remove(tmp)
 		if linked {
-			os.Chmod(srcPath, origMode)
+			_ = os.Chmod(srcPath, origMode) // best effort while already failing
 		}
 	}
 	var k key.Key

@@ -52,4 +52,4 @@ func lookupUnit(units []Unit, name string) (float64, bool) {
 }
 
 // eqFold compares as git-annex does: both sides mapped through toLower.
-func eqFold(a, b string) bool { return strings.ToLower(a) == strings.ToLower(b) }
+func eqFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -83,7 +82,7 @@ func runSmudge(ctx context.Context, g *invocation.Globals, clean, update bool, a
 	f := s.repo.NewFilter()
 	defer f.Close()
 	w := bufio.NewWriter(g.Stdio.Out)
-	var in io.Reader = g.Stdio.In
+	in := g.Stdio.In
 	if clean {
 		err = f.Clean(ctx, path, in, w)
 	} else {
