@@ -1,6 +1,7 @@
 package annexcli
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/troveproject/trove/internal/backend"
 	"github.com/troveproject/trove/internal/cli/invocation"
+	"github.com/troveproject/trove/internal/gitcmd"
 	"github.com/troveproject/trove/internal/version"
 )
 
@@ -43,8 +45,30 @@ func runVersion(g *invocation.Globals, raw bool) error {
 		"supported repository versions: 8 9 10",
 		"upgrade supported from repository versions: 8 9 10",
 	}
+	if v := localRepoVersion(g); v != "" {
+		lines = append(lines, "local repository version: "+v)
+	}
 	_, err := fmt.Fprintln(w, strings.Join(lines, "\n"))
 	return err
+}
+
+// localRepoVersion is annex.version of the repository the command runs in,
+// "" outside an initialised repository.
+func localRepoVersion(g *invocation.Globals) string {
+	dir, err := g.WorkDir()
+	if err != nil {
+		return ""
+	}
+	repo, err := gitcmd.Discover(context.Background(), dir)
+	if err != nil {
+		return ""
+	}
+	cfg, err := repo.WithConfig(g.ConfigParams...).ReadConfig(context.Background())
+	if err != nil {
+		return ""
+	}
+	v, _ := cfg.Get("annex.version")
+	return v
 }
 
 func archName() string {

@@ -27,9 +27,18 @@ func NewRoot(g *invocation.Globals, use string) *cobra.Command {
 		Short:         "manage files with git, without checking their contents in",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// git-annex accepts global options anywhere on the line.
-		TraverseChildren: false,
+		// Without a known command git-annex prints its usage and fails.
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return invocation.Exit(1, "%s: unknown command %q\nRun `%s --help` for the list of commands.", use, args[0], cmd.CommandPath())
+			}
+			cmd.SetOut(g.Stdio.Err)
+			_ = cmd.Usage()
+			return invocation.Exit(1, "Missing: COMMAND")
+		},
 	}
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetIn(g.Stdio.In)
 	root.SetOut(g.Stdio.Out)
 	root.SetErr(g.Stdio.Err)
