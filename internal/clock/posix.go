@@ -9,6 +9,20 @@ import "time"
 // "-1.5" is 1.5 seconds before the epoch while "-0.5" is half a second after
 // it. The fraction is truncated to nanoseconds.
 func ParsePOSIX(s string) (time.Time, bool) {
+	sec, pico, n, ok := ParsePOSIXPrefix(s)
+	if !ok || n != len(s) {
+		return time.Time{}, false
+	}
+	return time.Unix(sec, pico/1000), true
+}
+
+// ParsePOSIXPrefix parses a POSIX time at the start of s with git-annex's
+// grammar (see ParsePOSIX) at picosecond precision, as attoparsec's
+// parserPOSIXTime does: it returns whole seconds (floor) and picoseconds in
+// [0, 1e12), and the number of bytes consumed. A '.' without digits after
+// it is left unconsumed.
+func ParsePOSIXPrefix(s string) (sec, pico int64, n int, ok bool) {
+	const picosPerSecond = 1_000_000_000_000
 	i := 0
 	neg := false
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
@@ -16,49 +30,43 @@ func ParsePOSIX(s string) (time.Time, bool) {
 		i++
 	}
 	start := i
-	var sec int64
 	for i < len(s) && isDigit(s[i]) {
 		if sec > (1<<62)/10 {
-			return time.Time{}, false
+			return 0, 0, 0, false
 		}
 		sec = sec*10 + int64(s[i]-'0')
 		i++
 	}
 	if i == start {
-		return time.Time{}, false
+		return 0, 0, 0, false
 	}
-	var nsec int64
 	if i < len(s) && s[i] == '.' {
-		j := i + 1
-		digits := 0
+		j, digits := i+1, 0
 		for j < len(s) && isDigit(s[j]) {
-			if digits < 9 {
-				nsec = nsec*10 + int64(s[j]-'0')
+			if digits < 12 {
+				pico = pico*10 + int64(s[j]-'0')
 			}
 			digits++
 			j++
 		}
-		if digits == 0 {
-			return time.Time{}, false
+		if digits > 0 {
+			for ; digits < 12; digits++ {
+				pico *= 10
+			}
+			i = j
 		}
-		for ; digits < 9; digits++ {
-			nsec *= 10
-		}
-		i = j
 	}
 	if i < len(s) && s[i] == 's' {
 		i++
 	}
-	if i != len(s) {
-		return time.Time{}, false
-	}
-	if neg {
+	if neg && sec > 0 {
 		sec = -sec
+		if pico > 0 {
+			sec--
+			pico = picosPerSecond - pico
+		}
 	}
-	if sec < 0 && nsec > 0 {
-		return time.Unix(sec-1, 1e9-nsec), true
-	}
-	return time.Unix(sec, nsec), true
+	return sec, pico, i, true
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"fmt"
+	"github.com/troveproject/trove/internal/clock"
 	"strconv"
 	"strings"
 	"time"
@@ -146,48 +147,11 @@ func ParseTimestamp(s string) (Timestamp, error) {
 // parseTimestampPrefix parses a timestamp at the start of s (attoparsec's
 // parserPOSIXTime) and returns it with the number of bytes consumed.
 func parseTimestampPrefix(s string) (Timestamp, int, bool) {
-	i := 0
-	neg := false
-	if i < len(s) && (s[i] == '-' || s[i] == '+') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	var sec int64
-	for i < len(s) && isDigit(s[i]) {
-		if sec > (1<<62)/10 {
-			return Unknown, 0, false
-		}
-		sec = sec*10 + int64(s[i]-'0')
-		i++
-	}
-	if i == start {
+	sec, pico, n, ok := clock.ParsePOSIXPrefix(s)
+	if !ok {
 		return Unknown, 0, false
 	}
-	var pico int64
-	if i < len(s) && s[i] == '.' {
-		j, digits := i+1, 0
-		for j < len(s) && isDigit(s[j]) {
-			if digits < 12 {
-				pico = pico*10 + int64(s[j]-'0')
-			}
-			digits++
-			j++
-		}
-		if digits > 0 { // "1." leaves the '.' unconsumed
-			for ; digits < 12; digits++ {
-				pico *= 10
-			}
-			i = j
-		}
-	}
-	if i < len(s) && s[i] == 's' {
-		i++
-	}
-	if neg && sec > 0 {
-		return FromUnix(-sec, -pico), i, true
-	}
-	return FromUnix(sec, pico), i, true
+	return FromUnix(sec, pico), n, true
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
