@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
 )
 
@@ -28,22 +29,9 @@ func HashFile(ctx context.Context, path string, b *Backend, maxExtLen int) (key.
 	}
 	defer f.Close()
 	h := b.newHash()
-	n, err := io.CopyBuffer(h, ctxReader{ctx, f}, make([]byte, hashBufferSize))
+	n, err := io.CopyBuffer(h, fsutil.ContextReader(ctx, f), make([]byte, hashBufferSize))
 	if err != nil {
 		return key.Key{}, fmt.Errorf("hash %s: %w", path, err)
 	}
 	return b.KeyFromSum(h.Sum(nil), n, filepath.Base(path), maxExtLen), nil
-}
-
-// ctxReader stops reading once its context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

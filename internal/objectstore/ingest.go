@@ -144,7 +144,7 @@ func (s *Store) IngestKnown(ctx context.Context, k key.Key, r io.Reader) error {
 		return fmt.Errorf("store %s: %w", k, err)
 	}
 	v := newKeyVerifier(k)
-	_, err = io.CopyBuffer(f, io.TeeReader(ctxReader{ctx, r}, v), make([]byte, 1<<20))
+	_, err = io.CopyBuffer(f, io.TeeReader(fsutil.ContextReader(ctx, r), v), make([]byte, 1<<20))
 	if err == nil {
 		err = f.Sync()
 	}
@@ -352,17 +352,4 @@ func (s *Store) renameIntoKeyDir(tmp, dest, keyDir string) error {
 		return fmt.Errorf("store %s: %w", dest, err)
 	}
 	return nil
-}
-
-// ctxReader stops reading once its context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
