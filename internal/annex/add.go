@@ -7,10 +7,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/troveproject/trove/internal/backend"
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/objectstore"
 	"github.com/troveproject/trove/internal/pointer"
 )
 
@@ -29,6 +34,9 @@ type AddOptions struct {
 	Backend string
 	// DryRun reports what would be done without changing anything.
 	DryRun bool
+	// Jobs is how many files are ingested at once (-J); < 1 means 1. With
+	// more than one, results are reported in completion order.
+	Jobs int
 }
 
 // AddResult is the outcome of adding one file.
@@ -38,15 +46,38 @@ type AddResult struct {
 	Key   key.Key  // zero when the file went to git
 	// InGit is set when the file's content was added to git, not the annex.
 	InGit bool
-	Err   error
+	// Warning is a problem add repaired on the way (the file was still
+	// added), such as a corrupt copy of the same content in the annex.
+	Warning string
+	// Err is nil on success; a *NotFoundError for an input that names no
+	// file; an *AddError for a file that could not be added (and was left
+	// as it was).
+	Err error
 }
 
+// stageFlushEvery bounds the index changes held in memory: a command adding
+// more files than this stages them in batches (each batch rewrites the
+// index once).
+const stageFlushEvery = 50000
+
 // Add annexes (or adds to git, by annex.largefiles) the new and modified
-// files under opts.Inputs, reporting each through emit in order. Content is
-// ingested atomically; files are staged in the index at the end.
+// files under opts.Inputs, reporting each through emit (never concurrently;
+// in enumeration order unless opts.Jobs > 1).
+//
+// Content is ingested atomically and each work tree file is replaced by its
+// symlink in one rename, so a process killed at any point leaves every file
+// either as it was or as a symlink to a complete object; running add again
+// finishes the job. The index is updated in batches at the end (also when
+// ctx is cancelled, for what was already ingested). If git's index is
+// locked, Add fails with an *IndexLockedError before changing anything.
+// The returned error is non-nil only when add could not proceed; per-file
+// failures are reported through emit.
 func (r *Repo) Add(ctx context.Context, opts AddOptions, emit func(AddResult)) error {
 	if r.git.Top == "" {
 		return errors.New("add: this is a bare repository; run add in a clone with a work tree")
+	}
+	if err := r.checkIndexUnlocked(); err != nil {
+		return err
 	}
 	b, err := r.backendFor(opts.Backend)
 	if err != nil {
@@ -62,43 +93,195 @@ func (r *Repo) Add(ctx context.Context, opts AddOptions, emit func(AddResult)) e
 		return err
 	}
 	defer largeness.close()
-	inputs := opts.Inputs
+	a := &adder{r: r, opts: opts, b: b, lf: largeness, st: st, emit: emit}
+	runErr := a.run(ctx)
+	// Stage what was ingested even when interrupted: those files are
+	// symlinks in the work tree already.
+	flushErr := st.flush(context.WithoutCancel(ctx))
+	return errors.Join(runErr, flushErr)
+}
+
+// adder is one run of Add.
+type adder struct {
+	r    *Repo
+	opts AddOptions
+	b    *backend.Backend
+	lf   *largeFiles
+	st   *stager
+
+	mu   sync.Mutex // serialises emit
+	emit func(AddResult)
+}
+
+// job is a file to add, found through input.
+type job struct {
+	c     candidate
+	input string
+}
+
+// run enumerates the candidates and adds them with opts.Jobs workers.
+func (a *adder) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range max(1, a.opts.Jobs) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				a.report(a.addJob(ctx, j))
+			}
+		}()
+	}
+	enumErr := a.enumerate(ctx, func(j job) error {
+		select {
+		case jobs <- j:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(jobs)
+	wg.Wait()
+	if enumErr != nil {
+		return enumErr
+	}
+	return ctx.Err()
+}
+
+// report emits res; emit is never called concurrently.
+func (a *adder) report(res AddResult) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.emit(res)
+}
+
+// enumerate sends every candidate of every input, and reports inputs that
+// name nothing.
+func (a *adder) enumerate(ctx context.Context, send func(job) error) error {
+	inputs := a.opts.Inputs
 	if len(inputs) == 0 {
 		inputs = []string{"."}
 	}
 	for _, in := range inputs {
 		found := false
-		err := r.addCandidates(ctx, in, opts, func(c candidate) error {
+		err := a.r.addCandidates(ctx, in, a.opts, func(c candidate) error {
 			found = true
-			res := AddResult{File: c.path, Input: []string{userInput(in)}}
-			if opts.DryRun {
-				emit(res)
+			if isLinkTemp(c.path) {
+				a.r.removeStaleLinkTemp(c.path)
 				return nil
 			}
-			res.Key, res.InGit, res.Err = r.addOne(ctx, c, b, largeness, st)
-			emit(res)
-			return ctx.Err()
+			if err := send(job{c: c, input: in}); err != nil {
+				return err
+			}
+			return a.maybeFlush(ctx)
 		})
 		if err != nil {
 			return err
 		}
 		if !found {
-			if _, err := os.Lstat(r.paths.Abs(in)); errors.Is(err, fs.ErrNotExist) {
-				emit(AddResult{File: in, Input: []string{userInput(in)}, Err: &NotFoundError{Path: in}})
+			if _, err := os.Lstat(a.r.paths.Abs(in)); errors.Is(err, fs.ErrNotExist) {
+				a.report(AddResult{File: in, Input: []string{in}, Err: &NotFoundError{Path: in}})
 			}
 		}
 	}
-	return st.flush(ctx)
+	return nil
 }
 
-// userInput is how git-annex echoes a seek input in JSON: as typed, but the
-// whole tree is "." only when given explicitly.
-func userInput(in string) string { return in }
+// maybeFlush stages the pending index changes once there are many.
+func (a *adder) maybeFlush(ctx context.Context) error {
+	if a.st.pending() < stageFlushEvery {
+		return nil
+	}
+	return a.st.flush(ctx)
+}
+
+// addJob adds one file and returns its result.
+func (a *adder) addJob(ctx context.Context, j job) AddResult {
+	res := AddResult{File: j.c.path, Input: []string{j.input}}
+	if a.opts.DryRun {
+		return res
+	}
+	if err := ctx.Err(); err != nil {
+		res.Err = &AddError{Path: j.c.path, Err: err}
+		return res
+	}
+	out, err := a.r.addOne(ctx, j.c, a.b, a.lf, a.st)
+	res.Key, res.InGit, res.Warning = out.key, out.inGit, out.warning
+	if err != nil {
+		res.Err = &AddError{Path: j.c.path, Err: err}
+	}
+	return res
+}
 
 // NotFoundError reports a command-line path that names no file.
 type NotFoundError struct{ Path string }
 
 func (e *NotFoundError) Error() string { return e.Path + " not found" }
+
+// AddError reports a file add could not add; the file was left as it was.
+// Err is the cause: it wraps objectstore.ErrModified when the file changed
+// while it was read, fs.ErrPermission when it could not be read.
+type AddError struct {
+	Path string // relative to the work tree top
+	Err  error
+}
+
+func (e *AddError) Error() string { return e.Message(e.Path) }
+
+// Unwrap returns the cause.
+func (e *AddError) Unwrap() error { return e.Err }
+
+// Message is the explanation shown to the user, naming the file as
+// userPath (the path as the user gave it): what went wrong, that the file
+// is intact, and the command to run next.
+func (e *AddError) Message(userPath string) string {
+	again := "git annex add " + shellQuote(userPath)
+	switch {
+	case errors.Is(e.Err, objectstore.ErrModified):
+		return fmt.Sprintf("%s changed while it was being added, so it was left as it is; run `%s` again once nothing is writing to it", userPath, again)
+	case errors.Is(e.Err, fs.ErrPermission):
+		return fmt.Sprintf("cannot read %s: permission denied; it was left as it is; make it readable (`chmod u+r %s`) and run `%s` again", userPath, shellQuote(userPath), again)
+	case errors.Is(e.Err, context.Canceled):
+		return fmt.Sprintf("%s was not added: interrupted; run `%s` again", userPath, again)
+	}
+	return fmt.Sprintf("cannot add %s: %v; it was left as it is; fix the cause and run `%s` again", userPath, e.Err, again)
+}
+
+// IndexLockedError reports that git's index is locked, so add cannot
+// stage anything: another git command is running, or one was killed and
+// left its lock file behind.
+type IndexLockedError struct {
+	Lock string // absolute path of the lock file
+}
+
+func (e *IndexLockedError) Error() string {
+	return fmt.Sprintf("git's index is locked: %s exists, because another git command is running or one was killed; "+
+		"if no git command is running, remove it with `rm %s` and run the command again (files already added stay added)",
+		e.Lock, shellQuote(e.Lock))
+}
+
+// checkIndexUnlocked fails with an *IndexLockedError when git's index lock
+// file exists.
+func (r *Repo) checkIndexUnlocked() error {
+	lock := filepath.Join(r.git.GitDir, "index.lock")
+	if _, err := os.Lstat(lock); err == nil {
+		return &IndexLockedError{Lock: lock}
+	}
+	return nil
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(c rune) bool {
+		return !(c == '/' || c == '.' || c == '-' || c == '_' || c == '+' || c == ',' || c == ':' ||
+			c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
 
 // candidate is a file add should consider.
 type candidate struct {
@@ -169,66 +352,151 @@ func (r *Repo) modifiedCandidates(ctx context.Context, in string, fn func(candid
 	return nil
 }
 
-// addOne adds one candidate file.
-func (r *Repo) addOne(ctx context.Context, c candidate, b *backend.Backend, lf *largeFiles, st *stager) (key.Key, bool, error) {
+// added is what addOne did with a file.
+type added struct {
+	key     key.Key
+	inGit   bool
+	warning string
+}
+
+// addOne adds one candidate file. On error the file is left as it was.
+func (r *Repo) addOne(ctx context.Context, c candidate, b *backend.Backend, lf *largeFiles, st *stager) (added, error) {
 	abs := r.paths.Abs(c.path)
 	fi, err := os.Lstat(abs)
 	if err != nil {
-		return key.Key{}, false, fmt.Errorf("add %s: %w", c.path, err)
+		return added{}, err
 	}
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:
-		target, err := os.Readlink(abs)
-		if err != nil {
-			return key.Key{}, false, fmt.Errorf("add %s: %w", c.path, err)
-		}
-		if k, ok := pointer.ParseLink(target); ok {
-			// An annex link git does not track yet (moved, or left by an
-			// interrupted add): fix its target and stage it.
-			target, err := r.placeLink(c.path, k)
-			if err != nil {
-				return key.Key{}, false, err
-			}
-			return k, false, st.addBlob(ctx, c.path, "120000", []byte(target))
-		}
-		return key.Key{}, false, st.addPath(c.path)
+		return r.addSymlink(ctx, c.path, st)
 	case !fi.Mode().IsRegular():
-		return key.Key{}, false, fmt.Errorf("add %s: not a regular file", c.path)
+		return added{}, errors.New("not a regular file")
 	}
 	large, err := lf.isLarge(ctx, c.path, fi.Size())
 	if err != nil {
-		return key.Key{}, false, err
+		return added{}, err
 	}
 	if !large && !c.wasUnlocked {
-		return key.Key{}, true, st.addPath(c.path)
+		return added{inGit: true}, st.addPath(c.path)
 	}
-	unlocked := c.wasUnlocked || lf.addUnlocked(c.path, fi.Size())
-	if unlocked {
-		k, err := r.objects.IngestCopy(ctx, abs, b, c.path, r.maxExtLen())
-		if err != nil {
-			return key.Key{}, false, err
-		}
+	if c.wasUnlocked || lf.addUnlocked(c.path, fi.Size()) {
+		return r.addUnlocked(ctx, c.path, fi, b, st)
+	}
+	return r.addLocked(ctx, c.path, b, st)
+}
+
+// addSymlink stages a symlink git does not track yet. An annex link (moved,
+// or left by an interrupted add) gets its target fixed for its place and
+// its content, when present, recorded in the location log again.
+func (r *Repo) addSymlink(ctx context.Context, path string, st *stager) (added, error) {
+	target, err := os.Readlink(r.paths.Abs(path))
+	if err != nil {
+		return added{}, err
+	}
+	k, ok := pointer.ParseLink(target)
+	if !ok {
+		return added{inGit: true}, st.addPath(path)
+	}
+	if target, err = r.placeLink(path, k); err != nil {
+		return added{}, err
+	}
+	if ok, err := r.objects.Has(k); err == nil && ok {
 		if err := r.logPresent(ctx, k); err != nil {
-			return k, false, err
+			return added{}, err
 		}
-		mode := "100644"
-		if fi.Mode()&0o111 != 0 {
-			mode = "100755"
+	}
+	return added{key: k}, st.addBlob(ctx, path, "120000", []byte(target))
+}
+
+// addUnlocked annexes a copy of the file and stages its pointer; the work
+// tree file is not touched.
+func (r *Repo) addUnlocked(ctx context.Context, path string, fi fs.FileInfo, b *backend.Backend, st *stager) (added, error) {
+	abs := r.paths.Abs(path)
+	k, err := r.objects.IngestCopy(ctx, abs, b, path, r.maxExtLen())
+	if err != nil {
+		return added{}, err
+	}
+	var warning string
+	// The file keeps its content, so a corrupt object of the same key
+	// loses nothing now; a size check finds the common corruptions cheaply.
+	if err := r.objects.Verify(ctx, k, true); errors.Is(err, objectstore.ErrBadContent) {
+		if warning, err = r.replaceBadObject(ctx, k, path); err != nil {
+			return added{}, err
 		}
-		return k, false, st.addBlob(ctx, c.path, mode, pointer.File(k))
-	}
-	k, err := r.objects.IngestMove(ctx, abs, b, c.path, r.maxExtLen())
-	if err != nil {
-		return key.Key{}, false, err
-	}
-	target, err := r.placeLink(c.path, k)
-	if err != nil {
-		return k, false, err
+		if _, err := r.objects.IngestCopy(ctx, abs, b, path, r.maxExtLen()); err != nil {
+			return added{}, err
+		}
 	}
 	if err := r.logPresent(ctx, k); err != nil {
-		return k, false, err
+		return added{}, err
 	}
-	return k, false, st.addBlob(ctx, c.path, "120000", []byte(target))
+	mode := "100644"
+	if fi.Mode()&0o111 != 0 {
+		mode = "100755"
+	}
+	return added{key: k, warning: warning}, st.addBlob(ctx, path, mode, pointer.File(k))
+}
+
+// addLocked moves the file's content into the annex and replaces the file
+// with a symlink to it.
+func (r *Repo) addLocked(ctx context.Context, path string, b *backend.Backend, st *stager) (added, error) {
+	abs := r.paths.Abs(path)
+	k, err := r.objects.IngestMove(ctx, abs, b, path, r.maxExtLen())
+	if err != nil {
+		return added{}, err
+	}
+	// Replacing the file with a link drops its content, so make sure the
+	// object holds it: it does when it is the file's own inode (the usual
+	// case); an object that was there before must verify.
+	warning, err := r.checkExistingObject(ctx, k, path)
+	if err != nil {
+		return added{}, err
+	}
+	if warning != "" {
+		if k, err = r.objects.IngestMove(ctx, abs, b, path, r.maxExtLen()); err != nil {
+			return added{}, err
+		}
+	}
+	target, err := r.placeLink(path, k)
+	if err != nil {
+		return added{}, err
+	}
+	if err := r.logPresent(ctx, k); err != nil {
+		return added{}, err
+	}
+	return added{key: k, warning: warning}, st.addBlob(ctx, path, "120000", []byte(target))
+}
+
+// checkExistingObject verifies k's object unless it is the work tree file
+// at path itself. A corrupt object is moved to .git/annex/bad and a warning
+// returned; the caller then ingests the file again.
+func (r *Repo) checkExistingObject(ctx context.Context, k key.Key, path string) (string, error) {
+	obj, ok, err := r.objects.Find(k)
+	if err != nil || !ok {
+		return "", fmt.Errorf("content of %s vanished from the annex while it was added", k)
+	}
+	ofi, err := os.Stat(obj)
+	if err != nil {
+		return "", err
+	}
+	if wfi, err := os.Lstat(r.paths.Abs(path)); err == nil && os.SameFile(ofi, wfi) {
+		return "", nil
+	}
+	if err := r.objects.Verify(ctx, k, false); !errors.Is(err, objectstore.ErrBadContent) {
+		return "", err
+	}
+	return r.replaceBadObject(ctx, k, path)
+}
+
+// replaceBadObject moves k's corrupt object out of the way and returns the
+// warning that says so.
+func (r *Repo) replaceBadObject(ctx context.Context, k key.Key, path string) (string, error) {
+	bad, err := r.objects.MoveToBad(ctx, k)
+	if err != nil {
+		return "", fmt.Errorf("the annexed copy of its content (%s) is corrupt and could not be moved aside: %w", k, err)
+	}
+	return fmt.Sprintf("the annexed copy of %s's content was corrupt; it was moved to %s and replaced by %s; "+
+		"run `git annex fsck` to check the other files", path, bad, path), nil
 }
 
 // writeLink makes the work tree file at repoPath a symlink to k's object,
@@ -238,27 +506,80 @@ func (r *Repo) writeLink(repoPath string, k key.Key) error {
 	return err
 }
 
-// placeLink is writeLink returning the link target.
+// linkTempSuffix ends the names of the temporary links placeLink made in
+// the work tree before they were made in .git/annex/othertmp.
+const linkTempSuffix = ".trove-link"
+
+// linkSeq numbers temporary links.
+var linkSeq atomic.Uint64
+
+// placeLink is writeLink returning the link target. The temporary link is
+// made in .git/annex/othertmp, so a process killed before the rename leaves
+// nothing in the work tree; only when othertmp is on another file system is
+// it made beside the file.
 func (r *Repo) placeLink(repoPath string, k key.Key) (string, error) {
 	target := pointer.LinkTarget(repoPath, k, r.objects.HashDir(k))
 	abs := r.paths.Abs(repoPath)
 	if old, err := os.Readlink(abs); err == nil && old == target {
 		return target, nil
 	}
-	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".trove-link")
+	tmpDir := filepath.Join(annexDir(r.git), "othertmp")
+	tmp := filepath.Join(tmpDir, "link."+strconv.Itoa(os.Getpid())+"."+strconv.FormatUint(linkSeq.Add(1), 10))
+	err := os.Symlink(target, tmp)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(tmpDir, 0o755); err == nil {
+			err = os.Symlink(target, tmp)
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmp, abs)
+		if errors.Is(err, syscall.EXDEV) {
+			_ = os.Remove(tmp)
+			return target, r.placeLinkBeside(abs, target)
+		}
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Errorf("link %s: %w", repoPath, err)
+	}
+	return target, nil
+}
+
+// placeLinkBeside replaces abs by a link through a temporary link in the
+// same directory.
+func (r *Repo) placeLinkBeside(abs, target string) error {
+	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+linkTempSuffix)
 	err := os.Symlink(target, tmp)
 	if errors.Is(err, fs.ErrExist) {
 		_ = os.Remove(tmp)
 		err = os.Symlink(target, tmp)
 	}
+	if err == nil {
+		err = os.Rename(tmp, abs)
+	}
 	if err != nil {
-		return "", fmt.Errorf("link %s: %w", repoPath, err)
-	}
-	if err := os.Rename(tmp, abs); err != nil {
 		_ = os.Remove(tmp)
-		return "", fmt.Errorf("link %s: %w", repoPath, err)
+		return fmt.Errorf("link %s: %w", abs, err)
 	}
-	return target, nil
+	return nil
+}
+
+// isLinkTemp reports whether a work tree path has the name of a temporary
+// link placeLinkBeside makes.
+func isLinkTemp(p string) bool {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	return strings.HasPrefix(base, ".") && strings.HasSuffix(base, linkTempSuffix) && len(base) > len(linkTempSuffix)+1
+}
+
+// removeStaleLinkTemp removes a temporary link left in the work tree by a
+// killed add: it is an annex symlink that must not be committed.
+func (r *Repo) removeStaleLinkTemp(p string) {
+	abs := r.paths.Abs(p)
+	if target, err := os.Readlink(abs); err == nil {
+		if _, ok := pointer.ParseLink(target); ok {
+			_ = os.Remove(abs)
+		}
+	}
 }
 
 // isDotfile reports whether any component of a repository path starts with

@@ -3,7 +3,10 @@ package annex
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/troveproject/trove/internal/gitcmd"
@@ -15,6 +18,10 @@ import (
 // `update-index --add --stdin`, and entries whose blob we made (pointer
 // files) through one `update-index --index-info`. It is safe for concurrent
 // use.
+//
+// A failure because git's index is locked is an *IndexLockedError. The
+// blobs are written before the index refers to them, so a process killed
+// at any point leaves a valid index.
 type stager struct {
 	git   *gitcmd.Repo
 	mu    sync.Mutex
@@ -46,7 +53,9 @@ func (s *stager) addBlob(ctx context.Context, path, mode string, content []byte)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.blobs == nil {
-		w, err := s.git.NewBlobWriter(ctx)
+		// The writer lives until flush, beyond the context of the first
+		// file: what was ingested is staged even after an interrupt.
+		w, err := s.git.NewBlobWriter(context.WithoutCancel(ctx))
 		if err != nil {
 			return err
 		}
@@ -60,7 +69,28 @@ func (s *stager) addBlob(ctx context.Context, path, mode string, content []byte)
 	return nil
 }
 
-// flush applies the collected changes to the index.
+// pending returns how many changes wait for flush.
+func (s *stager) pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n + len(s.infos)
+}
+
+// updateIndex runs git update-index with in, reporting a locked index as
+// an *IndexLockedError.
+func (s *stager) updateIndex(ctx context.Context, in *bytes.Buffer, what string, args ...string) error {
+	_, err := s.git.RunInput(ctx, in, append([]string{"update-index"}, args...)...)
+	if err == nil {
+		return nil
+	}
+	var gerr *gitcmd.Error
+	if errors.As(err, &gerr) && strings.Contains(gerr.Stderr, "index.lock") && strings.Contains(gerr.Stderr, "File exists") {
+		return &IndexLockedError{Lock: filepath.Join(s.git.GitDir, "index.lock")}
+	}
+	return fmt.Errorf("stage %s: %w", what, err)
+}
+
+// flush applies the collected changes to the index. It is idempotent.
 func (s *stager) flush(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -75,14 +105,14 @@ func (s *stager) flush(ctx context.Context) error {
 		for _, e := range s.infos {
 			fmt.Fprintf(&in, "%s %s\t%s\x00", e.mode, e.sha, e.path)
 		}
-		if _, err := s.git.RunInput(ctx, &in, "update-index", "-z", "--index-info"); err != nil {
-			return fmt.Errorf("stage unlocked files: %w", err)
+		if err := s.updateIndex(ctx, &in, "annexed files", "-z", "--index-info"); err != nil {
+			return err
 		}
 		s.infos = nil
 	}
 	if s.n > 0 {
-		if _, err := s.git.RunInput(ctx, &s.paths, "update-index", "--add", "--remove", "-z", "--stdin"); err != nil {
-			return fmt.Errorf("stage files: %w", err)
+		if err := s.updateIndex(ctx, &s.paths, "files", "--add", "--remove", "-z", "--stdin"); err != nil {
+			return err
 		}
 		s.paths.Reset()
 		s.n = 0

@@ -2,6 +2,11 @@ package annexcli
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -46,20 +51,8 @@ func runAdd(ctx context.Context, g *invocation.Globals, o addOptions, args []str
 	if err != nil {
 		return err
 	}
-	emit := func(res annex.AddResult) {
-		a := ui.Action{Command: "add", File: s.repo.Paths().ToUser(res.File), Input: res.Input}
-		if !res.Key.IsZero() {
-			a.Key = res.Key.String()
-		}
-		t := s.out.Begin(a)
-		if res.InGit {
-			t.Note("non-large file; adding content to git repository")
-		}
-		if res.Err != nil {
-			t.Warn(res.Err.Error())
-		}
-		t.End(res.Err == nil, nil)
-	}
+	o.Jobs = addJobs(g, s.repo)
+	emit := s.addEmitter()
 	if o.batch.enabled {
 		err = o.batch.each(g, func(line string) error {
 			p, perr := s.repo.Paths().ToRepo(line)
@@ -79,4 +72,62 @@ func runAdd(ctx context.Context, g *invocation.Globals, o addOptions, args []str
 	}
 	o.Inputs = inputs
 	return s.finish(ctx, s.repo.Add(ctx, o.AddOptions, emit))
+}
+
+// addEmitter renders add results as git-annex does: "add FILE ok" (or the
+// JSON record), and for an input that names no file, git-annex's
+// "git-annex: FILE not found" on stderr and a failure.
+func (s *session) addEmitter() func(annex.AddResult) {
+	return func(res annex.AddResult) {
+		user := s.repo.Paths().ToUser(res.File)
+		var nf *annex.NotFoundError
+		if errors.As(res.Err, &nf) {
+			if s.g.Face == invocation.FaceTrove {
+				fmt.Fprintf(s.g.Stdio.Err, "trove: %s not found: no such file or directory; nothing was added for it (`git status --short` lists the files that can be added)\n", user)
+			} else {
+				fmt.Fprintf(s.g.Stdio.Err, "git-annex: %s not found\n", user)
+			}
+			s.out.Fail("add")
+			return
+		}
+		a := ui.Action{Command: "add", File: user, Input: res.Input}
+		if !res.Key.IsZero() {
+			a.Key = res.Key.String()
+		}
+		t := s.out.Begin(a)
+		if res.InGit {
+			t.Note("non-large file; adding content to git repository")
+		}
+		if res.Warning != "" {
+			t.Warn(res.Warning)
+		}
+		var ae *annex.AddError
+		switch {
+		case errors.As(res.Err, &ae):
+			t.Warn(ae.Message(user))
+		case res.Err != nil:
+			t.Warn(res.Err.Error())
+		}
+		t.End(res.Err == nil, nil)
+	}
+}
+
+// addJobs is how many files add ingests at once: -J, else annex.jobs,
+// else one for the git-annex face and the number of CPUs for trove's.
+func addJobs(g *invocation.Globals, repo *annex.Repo) int {
+	v := g.Jobs
+	if v == "" {
+		if configured, ok := repo.Config().Git().Get("annex.jobs"); ok {
+			v = configured
+		} else if g.Face == invocation.FaceTrove {
+			return runtime.NumCPU()
+		}
+	}
+	if strings.EqualFold(v, "cpus") {
+		return runtime.NumCPU()
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return n
+	}
+	return 1
 }
