@@ -46,6 +46,8 @@ type Branch struct {
 	mu  sync.Mutex // guards cat
 	cat *gitcmd.CatFile
 
+	tree treeCache // the root tree reads go through
+
 	// journalMu serialises this process's journal writers before they take
 	// the fcntl lock, which then only waits for other processes (its
 	// cancellable wait polls, which is slow under in-process contention).
@@ -92,21 +94,24 @@ func (b *Branch) Sha(ctx context.Context) (string, error) {
 // Get returns the current content of branch file path: the journal entry if
 // there is one, else the file in the branch. A file that exists nowhere is
 // nil with no error. Get does not merge sibling branches; call Update first.
+//
+// Reads see the branch as it was at the first read, or at the last time
+// this Branch took or released the journal lock (Change, Commit,
+// CommitChanges, Update), whichever is later; a Change always computes the
+// new content from the branch as it is under the lock. Get is safe for
+// concurrent use and costs one open of the journal entry plus at most one
+// cat-file round trip.
 func (b *Branch) Get(ctx context.Context, path string) ([]byte, error) {
 	data, ok, err := b.readJournal(path)
 	if err != nil || ok {
 		return data, err
 	}
-	return b.getCommitted(ctx, Ref+":"+path)
+	return b.getBranchFile(ctx, path)
 }
 
 // getCommitted reads a blob by name through the long-running cat-file.
 func (b *Branch) getCommitted(ctx context.Context, name string) ([]byte, error) {
-	cat, err := b.catFile(ctx)
-	if err != nil {
-		return nil, err
-	}
-	obj, found, err := cat.Read(ctx, name)
+	obj, found, err := b.readObject(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
@@ -114,6 +119,15 @@ func (b *Branch) getCommitted(ctx context.Context, name string) ([]byte, error) 
 		return nil, nil
 	}
 	return obj.Data, nil
+}
+
+// readObject reads an object by name through the long-running cat-file.
+func (b *Branch) readObject(ctx context.Context, name string) (gitcmd.Object, bool, error) {
+	cat, err := b.catFile(ctx)
+	if err != nil {
+		return gitcmd.Object{}, false, err
+	}
+	return cat.Read(ctx, name)
 }
 
 // catFile starts cat-file on first use. The process outlives ctx; it ends
@@ -158,7 +172,10 @@ func (b *Branch) Change(ctx context.Context, path string, f func(old []byte) []b
 }
 
 // lockJournal takes the exclusive journal lock, creating .git/annex as
-// needed: first journalMu, then the fcntl lock on journal.lck.
+// needed: first journalMu, then the fcntl lock on journal.lck. Taking and
+// releasing it marks the cached root tree stale: under the lock reads must
+// see what other processes committed, and after it this process may have
+// moved the branch itself.
 func (b *Branch) lockJournal(ctx context.Context) (unlock func(), err error) {
 	b.journalMu.Lock()
 	if err := os.MkdirAll(b.annexDir, 0o755); err != nil {
@@ -175,7 +192,9 @@ func (b *Branch) lockJournal(ctx context.Context) (unlock func(), err error) {
 		b.journalMu.Unlock()
 		return nil, fmt.Errorf("lock journal %s: %w", lk.Path(), err)
 	}
+	b.tree.markStale()
 	return func() {
+		b.tree.markStale()
 		lk.Close()
 		b.journalMu.Unlock()
 	}, nil
