@@ -2,6 +2,11 @@ package annexbranch
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 )
 
@@ -22,6 +27,12 @@ func (c Changes) Add(path string, f func(old []byte) []byte) {
 // included) are serialised with it. Changes lost by a crash before the
 // commit are only ever records the repository can re-derive (fsck), which
 // is why callers use it for "content is present" records only.
+//
+// A .git/annex/index.lock left by a killed git is removed first, as
+// git-annex does: every writer of that index holds the journal lock, so
+// under it the lock file can only be stale. The old contents are read from
+// the branch's tree, resolved once, and from the journal only for the paths
+// it has entries for.
 func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message string) error {
 	if message == "" {
 		message = b.commitMessage
@@ -38,6 +49,13 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 	if len(entries) == 0 && len(changes) == 0 {
 		return nil
 	}
+	if err := b.removeStaleIndexLock(); err != nil {
+		return err
+	}
+	read, err := b.committedReader(ctx, entries)
+	if err != nil {
+		return err
+	}
 	paths := make([]string, 0, len(changes))
 	for p := range changes {
 		paths = append(paths, p)
@@ -45,7 +63,7 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 	sort.Strings(paths)
 	contents := make(map[string][]byte, len(changes))
 	for _, p := range paths {
-		old, err := b.Get(ctx, p)
+		old, err := read(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -61,4 +79,37 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 		return nil
 	}
 	return b.commitLocked(ctx, entries, contents, nil, message)
+}
+
+// committedReader returns a function reading the current content of branch
+// files like Get, but through the tree of the branch's current commit
+// (resolved once here) and without looking in the journal for paths that
+// have no entry in entries (the listed journal).
+func (b *Branch) committedReader(ctx context.Context, entries []journalEntry) (func(context.Context, string) ([]byte, error), error) {
+	inJournal := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		inJournal[e.path] = true
+	}
+	tree, err := b.repo.RevParse(ctx, Ref+"^{tree}")
+	if err != nil {
+		return nil, fmt.Errorf("read git-annex branch: %w", err)
+	}
+	return func(ctx context.Context, path string) ([]byte, error) {
+		if inJournal[path] {
+			if data, ok, err := b.readJournal(path); err != nil || ok {
+				return data, err
+			}
+		}
+		return b.getCommitted(ctx, tree+":"+path)
+	}, nil
+}
+
+// removeStaleIndexLock removes .git/annex/index.lock; the journal lock must
+// be held.
+func (b *Branch) removeStaleIndexLock() error {
+	lock := filepath.Join(b.annexDir, "index.lock")
+	if err := os.Remove(lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove stale %s: %w", lock, err)
+	}
+	return nil
 }
