@@ -287,7 +287,7 @@ func shellQuote(s string) string {
 type candidate struct {
 	path string // relative to the top
 	// wasUnlocked is set for a modified file whose index entry is a pointer:
-	// it stays unlocked.
+	// it stays annexed even when annex.largefiles would keep it in git.
 	wasUnlocked bool
 	// tracked is set when git already tracks the path.
 	tracked bool
@@ -379,7 +379,9 @@ func (r *Repo) addOne(ctx context.Context, c candidate, b *backend.Backend, lf *
 	if !large && !c.wasUnlocked {
 		return added{inGit: true}, st.addPath(c.path)
 	}
-	if c.wasUnlocked || lf.addUnlocked(c.path, fi.Size()) {
+	// A modified unlocked file is locked again unless annex.addunlocked
+	// says otherwise, as git-annex does.
+	if lf.addUnlocked(c.path, fi.Size()) {
 		return r.addUnlocked(ctx, c.path, fi, b, st)
 	}
 	return r.addLocked(ctx, c.path, b, st)
