@@ -19,6 +19,11 @@ type AnnexedFile struct {
 	Unlocked bool
 	// Input is the command-line input the file was found through.
 	Input string
+
+	// locationLog is the key's location log, read ahead by
+	// FilesWithLocations (hasLocationLog).
+	locationLog    []byte
+	hasLocationLog bool
 }
 
 // FilesOptions selects the annexed files a command works on.
@@ -27,10 +32,11 @@ type FilesOptions struct {
 	Inputs []string
 }
 
-// Files calls fn for every annexed file under opts.Inputs, in index order.
-// An input that names nothing in the index or the work tree is reported to
-// fn as a *NotFoundError in place of a file, so commands can report it and
-// go on. Files in git (not annexed) are skipped.
+// Files calls fn for every annexed file under opts.Inputs, in index order,
+// from the calling goroutine. An input that names nothing in the index or
+// the work tree is reported to fn as a *NotFoundError in place of a file,
+// so commands can report it and go on. Files in git (not annexed) are
+// skipped. An error from fn stops the enumeration and is returned.
 func (r *Repo) Files(ctx context.Context, opts FilesOptions, fn func(AnnexedFile, error) error) error {
 	inputs := opts.Inputs
 	if len(inputs) == 0 {

@@ -63,13 +63,29 @@ type WhereIs struct {
 // WhereIs reports where k's content is. It reads the git-annex branch
 // through the repository's long-running cat-file process.
 func (r *Repo) WhereIs(ctx context.Context, k key.Key) (WhereIs, error) {
-	rs, err := r.Repos(ctx)
-	if err != nil {
-		return WhereIs{}, err
-	}
 	locs, err := r.Locations(ctx, k)
 	if err != nil {
 		return WhereIs{}, fmt.Errorf("location log of %s: %w", k, err)
+	}
+	return r.whereIs(ctx, k, locs)
+}
+
+// WhereIsFile is WhereIs of f's key, using the location log
+// FilesWithLocations read ahead when f came from there.
+func (r *Repo) WhereIsFile(ctx context.Context, f AnnexedFile) (WhereIs, error) {
+	locs, err := r.FileLocations(ctx, f)
+	if err != nil {
+		return WhereIs{}, fmt.Errorf("location log of %s: %w", f.Key, err)
+	}
+	return r.whereIs(ctx, f.Key, locs)
+}
+
+// whereIs reports where k is, given the repositories its location log
+// lists.
+func (r *Repo) whereIs(ctx context.Context, k key.Key, locs []uuid.UUID) (WhereIs, error) {
+	rs, err := r.Repos(ctx)
+	if err != nil {
+		return WhereIs{}, err
 	}
 	slices.Sort(locs)
 	locs = slices.Compact(locs)

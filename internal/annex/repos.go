@@ -126,12 +126,26 @@ func (r *Repo) Locations(ctx context.Context, k key.Key) ([]uuid.UUID, error) {
 	if err != nil {
 		return nil, err
 	}
+	return presentUUIDs(data), nil
+}
+
+// FileLocations is Locations of f's key, using the location log
+// FilesWithLocations read ahead when f came from there.
+func (r *Repo) FileLocations(ctx context.Context, f AnnexedFile) ([]uuid.UUID, error) {
+	if f.hasLocationLog {
+		return presentUUIDs(f.locationLog), nil
+	}
+	return r.Locations(ctx, f.Key)
+}
+
+// presentUUIDs are the repositories a location log says have the key.
+func presentUUIDs(data []byte) []uuid.UUID {
 	infos := logs.PresentInfos(logs.ParsePresence(data))
 	out := make([]uuid.UUID, len(infos))
 	for i, s := range infos {
 		out[i] = uuid.UUID(s)
 	}
-	return out, nil
+	return out
 }
 
 // URLs returns the URLs recorded for k in its web log.

@@ -144,6 +144,21 @@ func (b *Branch) hashLen() int {
 	return 20
 }
 
+// objectName is the name to ask cat-file for branch file path: the blob
+// id of a top-level file, "SUBTREE:rest" for a file in a directory. ok is
+// false when the path's first component shows the file is absent.
+func (r *rootTree) objectName(path string) (name string, ok bool) {
+	first, rest, sub := strings.Cut(path, "/")
+	e, ok := r.entries[first]
+	if !ok || e.Tree != sub {
+		return "", false
+	}
+	if sub {
+		return e.SHA + ":" + rest, true
+	}
+	return e.SHA, true
+}
+
 // getBranchFile returns the content of path in the branch (ignoring the
 // journal), nil when there is no such file. It costs at most one cat-file
 // round trip: none when the path's first directory is not in the branch.
@@ -152,14 +167,9 @@ func (b *Branch) getBranchFile(ctx context.Context, path string) ([]byte, error)
 	if err != nil || root == nil {
 		return nil, err
 	}
-	first, rest, sub := strings.Cut(path, "/")
-	e, ok := root.entries[first]
-	if !ok || e.Tree != sub {
+	name, ok := root.objectName(path)
+	if !ok {
 		return nil, nil
-	}
-	name := e.SHA
-	if sub {
-		name += ":" + rest
 	}
 	obj, found, err := b.readObject(ctx, name)
 	if err != nil {

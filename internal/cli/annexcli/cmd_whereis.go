@@ -49,7 +49,10 @@ func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, ar
 		if perr != nil {
 			return s.finish(ctx, fmt.Errorf("bad key %q given to --key: %w", o.key, perr))
 		}
-		err = s.whereis(ctx, ui.Action{Command: "whereis", Key: k.String()}, k)
+		var w annex.WhereIs
+		if w, err = s.repo.WhereIs(ctx, k); err == nil {
+			s.whereis(ui.Action{Command: "whereis", Key: k.String()}, w)
+		}
 	case o.batch.enabled:
 		err = o.batch.each(g, func(line string) error {
 			shown := false
@@ -75,7 +78,7 @@ func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, ar
 			return nil
 		})
 	default:
-		err = s.annexedFiles(ctx, "whereis", args, m, func(f annex.AnnexedFile, input string) error {
+		err = s.annexedFilesBy(ctx, s.repo.FilesWithLocations, "whereis", args, m, func(f annex.AnnexedFile, input string) error {
 			return s.whereisFile(ctx, f, input)
 		})
 	}
@@ -83,18 +86,18 @@ func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, ar
 }
 
 func (s *session) whereisFile(ctx context.Context, f annex.AnnexedFile, input string) error {
-	a := ui.Action{Command: "whereis", File: s.repo.Paths().ToUser(f.Path), Input: []string{input}, Key: f.Key.String()}
-	return s.whereis(ctx, a, f.Key)
-}
-
-// whereis reports where k is as git-annex does: "N copies", the trusted
-// and semitrusted copies, the untrusted ones, then the URLs. Having no
-// (safe) copy is a failure.
-func (s *session) whereis(ctx context.Context, a ui.Action, k key.Key) error {
-	w, err := s.repo.WhereIs(ctx, k)
+	w, err := s.repo.WhereIsFile(ctx, f)
 	if err != nil {
 		return err
 	}
+	s.whereis(ui.Action{Command: "whereis", File: s.repo.Paths().ToUser(f.Path), Input: []string{input}, Key: f.Key.String()}, w)
+	return nil
+}
+
+// whereis reports where a key is as git-annex does: "N copies", the
+// trusted and semitrusted copies, the untrusted ones, then the URLs.
+// Having no (safe) copy is a failure.
+func (s *session) whereis(a ui.Action, w annex.WhereIs) {
 	t := s.out.Begin(a)
 	n := len(w.Copies)
 	word := "copies"
@@ -116,7 +119,6 @@ func (s *session) whereis(ctx context.Context, a ui.Action, k key.Key) error {
 		t.AddNote(ui.Note{Text: b.String(), Long: true})
 	}
 	t.End(n > 0, ui.Object{"whereis": copiesJSON(w.Copies), "untrusted": copiesJSON(w.Untrusted)})
-	return nil
 }
 
 // copyLines lists repositories as git-annex's prettyPrintUUIDs does: each

@@ -62,6 +62,12 @@ func (s *session) matcher(ctx context.Context, terms []MatchTerm) (*annex.Matche
 // naming nothing is reported as git reports it and counted as a failure
 // of command.
 func (s *session) annexedFiles(ctx context.Context, command string, args []string, m *annex.Matcher, fn func(f annex.AnnexedFile, input string) error) error {
+	return s.annexedFilesBy(ctx, s.repo.Files, command, args, m, fn)
+}
+
+// annexedFilesBy is annexedFiles enumerating with files: Repo.Files, or
+// Repo.FilesWithLocations for commands that read every file's location log.
+func (s *session) annexedFilesBy(ctx context.Context, files func(context.Context, annex.FilesOptions, func(annex.AnnexedFile, error) error) error, command string, args []string, m *annex.Matcher, fn func(f annex.AnnexedFile, input string) error) error {
 	inputs := s.resolveInputs(command, args)
 	if !hadInputs(args, inputs) {
 		return nil
@@ -74,7 +80,7 @@ func (s *session) annexedFiles(ctx context.Context, command string, args []strin
 			}
 		}
 	}
-	return s.repo.Files(ctx, annex.FilesOptions{Inputs: inputs}, func(f annex.AnnexedFile, err error) error {
+	return files(ctx, annex.FilesOptions{Inputs: inputs}, func(f annex.AnnexedFile, err error) error {
 		if err != nil {
 			in := user[f.Input]
 			if in == "" {
