@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"syscall"
 
 	"github.com/troveproject/trove/internal/gitcmd"
 	"github.com/troveproject/trove/internal/key"
@@ -111,6 +112,22 @@ type keyLookup struct {
 	r     *Repo
 	check *gitcmd.CatFileCheck
 	cat   *gitcmd.CatFile
+	link  []byte // readlink buffer
+}
+
+// readlink returns the target of the symlink at path in one system call
+// (os.Readlink starts with a buffer too small for an annex link and
+// retries). ok is false when path is not a symlink or the target is longer
+// than any annex link.
+func (l *keyLookup) readlink(path string) (string, bool) {
+	if l.link == nil {
+		l.link = make([]byte, 1024)
+	}
+	n, err := syscall.Readlink(path, l.link)
+	if err != nil || n >= len(l.link) {
+		return "", false
+	}
+	return string(l.link[:n]), true
 }
 
 func (r *Repo) newKeyLookup(ctx context.Context) (*keyLookup, error) {
@@ -120,7 +137,7 @@ func (r *Repo) newKeyLookup(ctx context.Context) (*keyLookup, error) {
 func (l *keyLookup) lookup(ctx context.Context, e gitcmd.IndexEntry) (AnnexedFile, bool, error) {
 	switch e.Mode {
 	case "120000":
-		if target, err := os.Readlink(l.r.paths.Abs(e.Path)); err == nil {
+		if target, ok := l.readlink(l.r.paths.Abs(e.Path)); ok {
 			if k, ok := pointer.ParseLink(target); ok {
 				return AnnexedFile{Path: e.Path, Key: k}, true, nil
 			}

@@ -13,13 +13,16 @@ import (
 // over many keys (whereis, fsck): one goroutine calls Request, another calls
 // Result once for each Pending, in the order of the Requests. Results are
 // what Get would return at the time of the Request (journal first, then the
-// branch).
+// branch), except that journal entries are listed once, by NewPipeline:
+// an entry another process journals later is not seen, while one committed
+// and removed meanwhile is read from the branch.
 //
 // Memory is bounded by what the caller keeps in flight; Close the Pipeline
 // when done (it discards answers nobody asked for).
 type Pipeline struct {
-	b    *Branch
-	pipe *gitcmd.CatFilePipe
+	b       *Branch
+	pipe    *gitcmd.CatFilePipe
+	journal map[string]bool // names of the journal entries at NewPipeline
 }
 
 // Pending is a requested branch file whose content Result returns.
@@ -32,19 +35,30 @@ type Pending struct {
 // NewPipeline starts the git process of a Pipeline; cancelling ctx ends it
 // and fails Requests and Results in progress.
 func (b *Branch) NewPipeline(ctx context.Context) (*Pipeline, error) {
+	entries, err := b.listJournal()
+	if err != nil {
+		return nil, err
+	}
+	journal := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		journal[e.name] = true
+	}
 	pipe, err := b.repo.NewCatFilePipe(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", Ref, err)
 	}
-	return &Pipeline{b: b, pipe: pipe}, nil
+	return &Pipeline{b: b, pipe: pipe, journal: journal}, nil
 }
 
-// Request asks for branch file path. The journal is read now; a file
+// Request asks for branch file path. A journal entry is read now; a file
 // absent from the branch costs git nothing.
 func (p *Pipeline) Request(ctx context.Context, path string) (Pending, error) {
-	data, ok, err := p.b.readJournal(path)
-	if err != nil || ok {
-		return Pending{path: path, data: data}, err
+	if p.journal[journalName(path)] {
+		data, ok, err := p.b.readJournal(path)
+		if err != nil || ok {
+			return Pending{path: path, data: data}, err
+		}
+		p.b.tree.markStale() // committed since NewPipeline: see that commit
 	}
 	root, err := p.b.rootTree(ctx)
 	if err != nil || root == nil {

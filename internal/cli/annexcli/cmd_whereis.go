@@ -34,7 +34,13 @@ func newWhereisCommand(g *invocation.Globals) *cobra.Command {
 	return c
 }
 
-func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, args []string, terms []MatchTerm) error {
+func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, args []string, terms []MatchTerm) (err error) {
+	g, flush := bufferStdout(g, o.batch.enabled)
+	defer func() {
+		if ferr := flush(); err == nil && ferr != nil {
+			err = commandError(ferr)
+		}
+	}()
 	s, err := openSession(ctx, g)
 	if err != nil {
 		return err
