@@ -32,6 +32,17 @@ func bufferStdout(g *invocation.Globals, batch bool) (*invocation.Globals, func(
 	return &buffered, b.out.Flush
 }
 
+// withBufferedStdout runs a command with bufferStdout's globals and writes
+// out the buffered output before returning the command's error.
+func withBufferedStdout(g *invocation.Globals, batch bool, run func(g *invocation.Globals) error) error {
+	g, flush := bufferStdout(g, batch)
+	err := run(g)
+	if ferr := flush(); err == nil && ferr != nil {
+		err = commandError(ferr)
+	}
+	return err
+}
+
 // stderrAfter writes to standard error after writing out the buffered
 // standard output.
 type stderrAfter struct {

@@ -27,7 +27,9 @@ func newFindCommand(g *invocation.Globals) *cobra.Command {
 	}
 	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
 		o.hasFormat = cmd.Flags().Changed("format")
-		return runFind(cmd.Context(), g, o, args, terms)
+		return withBufferedStdout(g, o.batch.enabled, func(g *invocation.Globals) error {
+			return runFind(cmd.Context(), g, o, args, terms)
+		})
 	})
 	c.Flags().StringVar(&o.format, "format", "", "control format of output")
 	c.Flags().BoolVar(&o.print0, "print0", false, "output filenames terminated with nulls")

@@ -28,7 +28,9 @@ func newInfoCommand(g *invocation.Globals) *cobra.Command {
 		Use:   "info [PATH|REMOTE|UUID ...]",
 		Short: "information about an item or the repository",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runInfo(cmd.Context(), g, o, args)
+			return withBufferedStdout(g, o.batch.enabled, func(g *invocation.Globals) error {
+				return runInfo(cmd.Context(), g, o, args)
+			})
 		},
 	}
 	c.Flags().BoolVar(&o.bytes, "bytes", false, "display file sizes in bytes")

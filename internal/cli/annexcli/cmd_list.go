@@ -18,7 +18,9 @@ func newListCommand(g *invocation.Globals) *cobra.Command {
 		Short: "show which remotes contain files",
 	}
 	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
-		return runList(cmd.Context(), g, args, terms)
+		return withBufferedStdout(g, false, func(g *invocation.Globals) error {
+			return runList(cmd.Context(), g, args, terms)
+		})
 	})
 	return c
 }
@@ -47,8 +49,8 @@ func runList(ctx context.Context, g *invocation.Globals, args []string, terms []
 	}
 	s.out.Record(ui.Record{Human: strings.Repeat("|", len(cols))})
 	row := make([]byte, len(cols))
-	err = s.annexedFiles(ctx, "list", args, m, func(f annex.AnnexedFile, _ string) error {
-		locs, err := s.repo.Locations(ctx, f.Key)
+	err = s.annexedFilesBy(ctx, s.repo.FilesWithLocations, "list", args, m, func(f annex.AnnexedFile, _ string) error {
+		locs, err := s.repo.FileLocations(ctx, f)
 		if err != nil {
 			return err
 		}

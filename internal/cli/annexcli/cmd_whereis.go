@@ -26,7 +26,9 @@ func newWhereisCommand(g *invocation.Globals) *cobra.Command {
 		Short: "lists repositories that have file content",
 	}
 	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
-		return runWhereis(cmd.Context(), g, o, args, terms)
+		return withBufferedStdout(g, o.batch.enabled, func(g *invocation.Globals) error {
+			return runWhereis(cmd.Context(), g, o, args, terms)
+		})
 	})
 	c.Flags().StringVar(&o.key, "key", "", "operate on specified key")
 	addJSONFlags(c, g, false)
@@ -34,13 +36,7 @@ func newWhereisCommand(g *invocation.Globals) *cobra.Command {
 	return c
 }
 
-func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, args []string, terms []MatchTerm) (err error) {
-	g, flush := bufferStdout(g, o.batch.enabled)
-	defer func() {
-		if ferr := flush(); err == nil && ferr != nil {
-			err = commandError(ferr)
-		}
-	}()
+func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, args []string, terms []MatchTerm) error {
 	s, err := openSession(ctx, g)
 	if err != nil {
 		return err
