@@ -218,4 +218,3 @@ func FuzzParseTree(f *testing.F) {
 		}
 	})
 }
-
