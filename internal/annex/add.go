@@ -384,7 +384,7 @@ func (r *Repo) addOne(ctx context.Context, c candidate, b *backend.Backend, lf *
 	if lf.addUnlocked(c.path, fi.Size()) {
 		return r.addUnlocked(ctx, c.path, fi, b, st)
 	}
-	return r.addLocked(ctx, c.path, b, st)
+	return r.addLocked(ctx, c.path, fi, b, st)
 }
 
 // addSymlink stages a symlink git does not track yet. An annex link (moved,
@@ -441,7 +441,7 @@ func (r *Repo) addUnlocked(ctx context.Context, path string, fi fs.FileInfo, b *
 
 // addLocked moves the file's content into the annex and replaces the file
 // with a symlink to it.
-func (r *Repo) addLocked(ctx context.Context, path string, b *backend.Backend, st *stager) (added, error) {
+func (r *Repo) addLocked(ctx context.Context, path string, fi fs.FileInfo, b *backend.Backend, st *stager) (added, error) {
 	abs := r.paths.Abs(path)
 	k, err := r.objects.IngestMove(ctx, abs, b, path, r.maxExtLen())
 	if err != nil {
@@ -450,7 +450,7 @@ func (r *Repo) addLocked(ctx context.Context, path string, b *backend.Backend, s
 	// Replacing the file with a link drops its content, so make sure the
 	// object holds it: it does when it is the file's own inode (the usual
 	// case); an object that was there before must verify.
-	warning, err := r.checkExistingObject(ctx, k, path)
+	warning, err := r.checkExistingObject(ctx, k, path, fi)
 	if err != nil {
 		return added{}, err
 	}
@@ -459,8 +459,8 @@ func (r *Repo) addLocked(ctx context.Context, path string, b *backend.Backend, s
 			return added{}, err
 		}
 	}
-	target, err := r.placeLink(path, k)
-	if err != nil {
+	target := pointer.LinkTarget(path, k, r.objects.HashDir(k))
+	if err := r.linkOver(path, target); err != nil {
 		return added{}, err
 	}
 	if err := r.logPresent(ctx, k); err != nil {
@@ -470,18 +470,11 @@ func (r *Repo) addLocked(ctx context.Context, path string, b *backend.Backend, s
 }
 
 // checkExistingObject verifies k's object unless it is the work tree file
-// at path itself. A corrupt object is moved to .git/annex/bad and a warning
-// returned; the caller then ingests the file again.
-func (r *Repo) checkExistingObject(ctx context.Context, k key.Key, path string) (string, error) {
-	obj, ok, err := r.objects.Find(k)
-	if err != nil || !ok {
-		return "", fmt.Errorf("content of %s vanished from the annex while it was added", k)
-	}
-	ofi, err := os.Stat(obj)
-	if err != nil {
-		return "", err
-	}
-	if wfi, err := os.Lstat(r.paths.Abs(path)); err == nil && os.SameFile(ofi, wfi) {
+// at path (whose Lstat before the ingest was fi) itself. A corrupt object
+// is moved to .git/annex/bad and a warning returned; the caller then
+// ingests the file again.
+func (r *Repo) checkExistingObject(ctx context.Context, k key.Key, path string, fi fs.FileInfo) (string, error) {
+	if ofi, err := os.Stat(r.objects.ObjectPath(k)); err == nil && os.SameFile(ofi, fi) {
 		return "", nil
 	}
 	if err := r.objects.Verify(ctx, k, false); !errors.Is(err, objectstore.ErrBadContent) {
@@ -521,10 +514,16 @@ var linkSeq atomic.Uint64
 // it made beside the file.
 func (r *Repo) placeLink(repoPath string, k key.Key) (string, error) {
 	target := pointer.LinkTarget(repoPath, k, r.objects.HashDir(k))
-	abs := r.paths.Abs(repoPath)
-	if old, err := os.Readlink(abs); err == nil && old == target {
+	if old, err := os.Readlink(r.paths.Abs(repoPath)); err == nil && old == target {
 		return target, nil
 	}
+	return target, r.linkOver(repoPath, target)
+}
+
+// linkOver replaces the work tree file at repoPath by a symlink to target
+// in one rename.
+func (r *Repo) linkOver(repoPath, target string) error {
+	abs := r.paths.Abs(repoPath)
 	tmpDir := filepath.Join(annexDir(r.git), "othertmp")
 	tmp := filepath.Join(tmpDir, "link."+strconv.Itoa(os.Getpid())+"."+strconv.FormatUint(linkSeq.Add(1), 10))
 	err := os.Symlink(target, tmp)
@@ -537,14 +536,14 @@ func (r *Repo) placeLink(repoPath string, k key.Key) (string, error) {
 		err = os.Rename(tmp, abs)
 		if errors.Is(err, syscall.EXDEV) {
 			_ = os.Remove(tmp)
-			return target, r.placeLinkBeside(abs, target)
+			return r.placeLinkBeside(abs, target)
 		}
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
-		return "", fmt.Errorf("link %s: %w", repoPath, err)
+		return fmt.Errorf("link %s: %w", repoPath, err)
 	}
-	return target, nil
+	return nil
 }
 
 // placeLinkBeside replaces abs by a link through a temporary link in the
