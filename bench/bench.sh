@@ -86,6 +86,10 @@ mkdir -p "$HOME"
 git config --global user.name "Trove Bench"
 git config --global user.email "bench@trove.invalid"
 git config --global init.defaultBranch master
+# No background gc or maintenance: it would race with the cp -a of the
+# reference repository and steal CPU from the timed runs.
+git config --global gc.auto 0
+git config --global maintenance.auto false
 
 # --- data (made once, lazily) ------------------------------------------------
 
