@@ -49,9 +49,6 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 	if len(entries) == 0 && len(changes) == 0 {
 		return nil
 	}
-	if err := b.removeStaleIndexLock(); err != nil {
-		return err
-	}
 	read, err := b.committedReader(ctx, entries)
 	if err != nil {
 		return err

@@ -199,3 +199,27 @@ func TestCommitFailureKeepsJournal(t *testing.T) {
 		t.Errorf("committed x.log = %q, %v", got, err)
 	}
 }
+
+// A .git/annex/index.lock left by a killed git must not stop later commits:
+// every writer of that index holds the journal lock, so it is stale.
+func TestCommitRemovesStaleIndexLock(t *testing.T) {
+	_, r := annexRepo(t, "first")
+	ctx := context.Background()
+	b := openBranch(t, r)
+	if err := b.Change(ctx, "y.log", appendLine("after a crash")); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(r.CommonDir, "annex", "index.lock")
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(ctx, ""); err != nil {
+		t.Fatalf("Commit with a stale %s: %v", lock, err)
+	}
+	if got, err := b.getCommitted(ctx, Ref+":y.log"); err != nil || string(got) != "after a crash\n" {
+		t.Errorf("committed y.log = %q, %v", got, err)
+	}
+	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+		t.Errorf("stale lock still there: %v", err)
+	}
+}

@@ -92,6 +92,11 @@ func (b *Branch) Commit(ctx context.Context, message string) error {
 // index, then commits with parents [branch]+refs and removes the entries.
 // The journal lock must be held.
 func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, contents map[string][]byte, refs []string, message string) error {
+	// Every writer of .git/annex/index holds the journal lock, so an
+	// index.lock seen now was left by a killed git.
+	if err := b.removeStaleIndexLock(); err != nil {
+		return err
+	}
 	for attempt := 0; ; attempt++ {
 		parent, err := b.Sha(ctx)
 		if err != nil {
