@@ -86,13 +86,17 @@ func (r *Repo) populate(ctx context.Context, path string, k key.Key) (bool, erro
 
 // refreshIndex makes git re-examine paths whose work tree content changed
 // but whose cleaned form did not, so `git status` shows them unmodified.
+// Paths go in chunks so that any number of them stays within the kernel's
+// argument limit. `--refresh` exits non-zero when some path still needs
+// updating, which is git's business, not a failure of ours; so the exit
+// status is not reported.
 func (r *Repo) refreshIndex(ctx context.Context, paths []string) error {
-	args := append([]string{"update-index", "-q", "--refresh", "--"}, paths...)
-	_, err := r.git.Run(ctx, args...)
-	if err != nil {
-		// --refresh exits non-zero when some path needs updating; that is
-		// not a failure of ours.
-		return nil
+	const chunk = 1000
+	for len(paths) > 0 {
+		n := min(chunk, len(paths))
+		args := append([]string{"update-index", "-q", "--refresh", "--"}, paths[:n]...)
+		_, _ = r.git.Run(ctx, args...)
+		paths = paths[n:]
 	}
-	return nil
+	return ctx.Err()
 }

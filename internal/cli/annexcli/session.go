@@ -3,7 +3,6 @@ package annexcli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"golang.org/x/term"
@@ -107,5 +106,3 @@ func (s *session) resolveInputs(command string, args []string) []string {
 // hadInputs reports whether resolveInputs dropped every input, in which
 // case the command has nothing to do.
 func hadInputs(args, resolved []string) bool { return len(args) == 0 || len(resolved) > 0 }
-
-var _ = fmt.Sprint
