@@ -16,7 +16,7 @@
 # (and optionally `baseline NAME ...`), then add NAME to WORKLOADS.
 set -euo pipefail
 
-WORKLOADS=(add_small add_big whereis find fsck_fast)
+WORKLOADS=(add_small add_big whereis find fsck_fast copy_to_small get_small drop_small get_big)
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 small_n=${BENCH_SMALL_FILES:-10000}
@@ -42,6 +42,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+mkdir -p "$work/run"
 
 # The real git-annex: the first on PATH that is not a link to trove.
 real_annex=
@@ -233,6 +234,66 @@ wl_fsck_fast() {
 	ref_repo annex >/dev/null
 	ref_repo trove >/dev/null
 	compare fsck_fast ":" "cd '$work/ref/small-'\$TOOL && git annex fsck --fast -q >/dev/null"
+}
+
+# Content moving between local repositories. The source of every transfer
+# is a repository the real git-annex made (ref_repo), so both tools move the
+# same keys; each timed run starts from a fresh clone.
+
+# clone_of SRC DIR: shell code that makes DIR a fresh clone of SRC, initialised
+# by $TOOL. SRC is double-quoted in the code, so it may refer to $TOOL.
+clone_of() {
+	echo "chmod -R u+w '$2' 2>/dev/null; rm -rf '$2' && git clone -q \"$1\" '$2' && cd '$2' && git annex init -q clone"
+}
+
+# full_clone: a clone of the reference repository holding all the content,
+# made once with the real git-annex (drop needs content to drop).
+full_clone() {
+	local c=$work/ref/small-full
+	if [[ ! -d $c ]]; then
+		say "building a clone with content with the real git-annex"
+		git clone -q "$work/ref/small" "$c"
+		(cd "$c" && PATH=$(path_for annex) git annex init -q full && PATH=$(path_for annex) git annex get -q .)
+	fi
+	echo "$c"
+}
+
+wl_copy_to_small() {
+	ref_repo annex >/dev/null
+	local s=$work/run/copy_src d=$work/run/copy_dst
+	compare copy_to_small \
+		"chmod -R u+w '$s' '$d' 2>/dev/null; rm -rf '$s' '$d' && cp -a '$work/ref/small' '$s' && $(clone_of "$s" "$d") && cd '$s' && git remote add dst '$d'" \
+		"cd '$s' && git annex copy -q --to dst . >/dev/null"
+	baseline copy_to_small "cp -a of the files" "rm -rf '$d'" "cp -a '$(small_data)' '$d'"
+}
+
+wl_get_small() {
+	ref_repo annex >/dev/null
+	ref_repo trove >/dev/null
+	local c=$work/run/get_clone
+	compare get_small "$(clone_of "$work/ref/small-\$TOOL" "$c")" "cd '$c' && git annex get -q . >/dev/null"
+	baseline get_small "cp -a of the files" "rm -rf '$c'" "cp -a '$(small_data)' '$c'"
+}
+
+wl_drop_small() {
+	ref_repo annex >/dev/null
+	local full c=$work/run/drop_clone
+	full=$(full_clone)
+	compare drop_small "chmod -R u+w '$c' 2>/dev/null; rm -rf '$c' && cp -a '$full' '$c'" "cd '$c' && git annex drop -q . >/dev/null"
+}
+
+wl_get_big() {
+	local src o=$work/ref/big c=$work/run/get_big
+	src=$(big_data)
+	if [[ ! -d $o ]]; then
+		say "building the big-file repository with the real git-annex"
+		mkdir -p "$o" && cp "$src" "$o/" &&
+			(cd "$o" && git init -q && PATH=$(path_for annex) git annex init -q big &&
+				PATH=$(path_for annex) git annex add -q big.bin && git commit -q -m add)
+	fi
+	compare get_big "$(clone_of "$o" "$c")" "cd '$c' && git annex get -q big.bin >/dev/null"
+	baseline get_big "cp + openssl dgst -sha256" "rm -f '$work/run/big.copy'" \
+		"cp '$src' '$work/run/big.copy' && openssl dgst -sha256 '$work/run/big.copy' >/dev/null"
 }
 
 # --- main ----------------------------------------------------------------------
