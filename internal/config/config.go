@@ -59,6 +59,16 @@ type Config struct {
 	SecureHashesOnly bool // annex.securehashesonly
 	Retry            int  // annex.retry (default 0)
 
+	// RetryDelaySeconds is annex.retry-delay, the delay before the first
+	// configured retry in seconds, doubling after each (default 1).
+	RetryDelaySeconds int
+	// ForwardRetry is annex.forward-retry: how many times a transfer that
+	// made progress is retried regardless of annex.retry (default 5).
+	ForwardRetry int
+	// StallDetection is annex.stalldetection as written ("10KiB/30s",
+	// "true", "false"); "" when unset. transfer.ParseStallDetection reads it.
+	StallDetection string
+
 	SharedRepository string // core.sharedRepository as written; "" when unset
 	Bare             bool   // core.bare
 
@@ -104,6 +114,9 @@ func New(g *gitcmd.Config) *Config {
 	c.BranchHash1 = boolOr(g, "annex.tune.branchhash1", false)
 	c.SecureHashesOnly = boolOr(g, "annex.securehashesonly", false)
 	c.Retry = intOr(str(g, "annex.retry", ""), 0)
+	c.RetryDelaySeconds = intOr(str(g, "annex.retry-delay", ""), 1)
+	c.ForwardRetry = intOr(str(g, "annex.forward-retry", ""), 5)
+	c.StallDetection = str(g, "annex.stalldetection", "")
 	c.SharedRepository = str(g, "core.sharedrepository", "")
 	c.Bare = boolOr(g, "core.bare", false)
 	c.Remotes = remotes(g)

@@ -26,6 +26,7 @@ func TestDefaults(t *testing.T) {
 	want := &Config{
 		AddSmallFiles: true, GitAddToAnnex: true, Backend: "SHA256E", Jobs: 1,
 		MaxExtensionLength: 4, AlwaysCommit: true, CommitMessage: "update", MergeAnnexBranches: true,
+		RetryDelaySeconds: 1, ForwardRetry: 5,
 	}
 	if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Config{})); d != "" {
 		t.Errorf("defaults (-want +got):\n%s", d)
@@ -41,6 +42,7 @@ func TestValues(t *testing.T) {
 		"annex.alwayscommit", "false", "annex.commitmessage", "custom", "annex.merge-annex-branches", "no",
 		"annex.tune.objecthashlower", "true", "annex.tune.objecthash1", "true", "annex.tune.branchhash1", "true",
 		"annex.securehashesonly", "true", "annex.retry", "2", "core.sharedRepository", "group", "core.bare", "true",
+		"annex.retry-delay", "3", "annex.forward-retry", "0", "annex.stalldetection", "10KiB/30s",
 		"annex.dotfiles", "notabool", // invalid: git-annex falls back to the default
 	))
 	want := &Config{
@@ -48,7 +50,7 @@ func TestValues(t *testing.T) {
 		AddUnlocked: "include=*.txt", Thin: true, Backend: "WORM", Jobs: runtime.NumCPU(),
 		MaxExtensionLength: 7, NumCopies: 3, HasNumCopies: true, CommitMessage: "custom",
 		ObjectHashLower: true, ObjectHash1: true, BranchHash1: true, SecureHashesOnly: true, Retry: 2,
-		SharedRepository: "group", Bare: true,
+		SharedRepository: "group", Bare: true, RetryDelaySeconds: 3, StallDetection: "10KiB/30s",
 	}
 	if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Config{})); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
