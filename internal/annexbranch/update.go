@@ -24,50 +24,66 @@ import (
 // "merging A B into git-annex". It reports whether the branch changed. A
 // missing branch is created first (see Create).
 func (b *Branch) Update(ctx context.Context) (bool, error) {
+	merged, err := b.UpdateMerged(ctx)
+	return len(merged) > 0, err
+}
+
+// UpdateMerged is Update that names the refs it merged, shortened as
+// git-annex shows them in "(merging origin/git-annex into git-annex...)";
+// none when the branch did not change.
+func (b *Branch) UpdateMerged(ctx context.Context) ([]string, error) {
 	if err := b.Create(ctx); err != nil {
-		return false, err
+		return nil, err
 	}
 	unlock, err := b.lockJournal(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer unlock()
 	branch, err := b.Sha(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	refs, err := b.unmergedRefs(ctx, branch)
 	if err != nil || len(refs) == 0 {
-		return false, err
+		return nil, err
 	}
 	entries, err := b.listJournal()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if len(entries) == 0 {
 		if tip, ok, err := b.fastForwardTarget(ctx, branch, refs); err != nil {
-			return false, err
+			return nil, err
 		} else if ok {
 			if err := b.repo.UpdateRef(ctx, Ref, tip, branch); err != nil {
-				return false, fmt.Errorf("fast-forward git-annex branch: %w", err)
+				return nil, fmt.Errorf("fast-forward git-annex branch: %w", err)
 			}
 			if err := b.advanceIndex(ctx, branch, tip); err != nil {
-				return false, err
+				return nil, err
 			}
-			return true, b.recordMerged(refs)
+			return describeRefs(refs), b.recordMerged(refs)
 		}
 	}
 	shas := make([]string, len(refs))
-	names := make([]string, len(refs))
 	for i, r := range refs {
 		shas[i] = r.SHA
-		names[i] = describeRef(r.Name)
 	}
+	names := describeRefs(refs)
 	msg := "merging " + strings.Join(names, " ") + " into " + Name
 	if err := b.commitLocked(ctx, entries, nil, shas, msg); err != nil {
-		return false, err
+		return nil, err
 	}
-	return true, b.recordMerged(refs)
+	return names, b.recordMerged(refs)
+}
+
+// describeRefs shortens the names of refs.
+func describeRefs(refs []gitcmd.Ref) []string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = describeRef(r.Name)
+	}
+	return names
 }
 
 // describeRef shortens a ref as git-annex's Git.Ref.describe does.
