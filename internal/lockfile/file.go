@@ -184,3 +184,28 @@ func (l *File) setlk(cmd int, typ int16, what string) error {
 		return fmt.Errorf("%s %s: %w", what, l.path, err)
 	}
 }
+
+// SameFile reports whether the path the File was opened with still names
+// the open file. A lock taken on a file that someone removed (and perhaps
+// recreated) meanwhile excludes nobody; callers whose lock files are
+// removed after use check this after locking, as git-annex's checkSaneLock
+// does.
+func (l *File) SameFile() (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return false, fmt.Errorf("stat lock %s: %w", l.path, fs.ErrClosed)
+	}
+	open, err := l.f.Stat()
+	if err != nil {
+		return false, fmt.Errorf("stat lock %s: %w", l.path, err)
+	}
+	named, err := os.Stat(l.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("stat lock %s: %w", l.path, err)
+	}
+	return os.SameFile(open, named), nil
+}

@@ -252,3 +252,27 @@ func TestReadOnlyFileAllowsSharedOnly(t *testing.T) {
 		t.Fatalf("OpenExisting missing: %v", err)
 	}
 }
+
+func TestSameFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lck")
+	l, err := Open(path, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if same, err := l.SameFile(); err != nil || !same {
+		t.Fatalf("SameFile on a fresh lock = %v, %v", same, err)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if same, err := l.SameFile(); err != nil || same {
+		t.Fatalf("SameFile after removal = %v, %v", same, err)
+	}
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if same, err := l.SameFile(); err != nil || same {
+		t.Fatalf("SameFile after recreation = %v, %v", same, err)
+	}
+}
