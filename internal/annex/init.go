@@ -32,6 +32,9 @@ type InitOptions struct {
 
 	// auto is set when a command initialises a clone implicitly.
 	auto bool
+	// peer is set when the repository is initialised as another's local
+	// git remote (see Options.peer).
+	peer bool
 }
 
 // ErrNoAnnex is returned by Init in a repository that has a .noannex file.
@@ -104,7 +107,7 @@ func Init(ctx context.Context, dir string, opts InitOptions) (*Repo, error) {
 	if gc, err = g.ReadConfig(ctx); err != nil {
 		return nil, err
 	}
-	r, err := open(ctx, g, config.New(gc), Options{ConfigParams: opts.ConfigParams, Dir: opts.Dir, Clock: opts.Clock})
+	r, err := open(ctx, g, config.New(gc), Options{ConfigParams: opts.ConfigParams, Dir: opts.Dir, Clock: opts.Clock, peer: opts.peer})
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,8 @@ type Repo struct {
 	clock   clock.Clock
 	paths   Paths
 
-	repos reposCache
+	repos   reposCache
+	remotes remotesState // git remotes and opened peers (remotes.go)
 
 	mu      sync.Mutex
 	changed bool                // the journal has changes to commit
@@ -52,6 +53,11 @@ type Options struct {
 	// Clock stamps log entries; nil means the system clock (which honours
 	// GIT_ANNEX_VECTOR_CLOCK).
 	Clock clock.Clock
+
+	// peer is set when the repository is opened as a local git remote of
+	// another: like git-annex, its git-annex branch is not merged with its
+	// own remotes' branches.
+	peer bool
 }
 
 // ErrNotInitialized is returned by Open for a git repository that git-annex
@@ -102,7 +108,7 @@ func Open(ctx context.Context, opts Options) (*Repo, error) {
 			}
 			return nil, &NotInitializedError{Top: top}
 		}
-		return Init(ctx, dir, InitOptions{ConfigParams: opts.ConfigParams, Dir: opts.Dir, Clock: opts.Clock, auto: true})
+		return Init(ctx, dir, InitOptions{ConfigParams: opts.ConfigParams, Dir: opts.Dir, Clock: opts.Clock, auto: true, peer: opts.peer})
 	}
 	return open(ctx, g, cfg, opts)
 }
@@ -152,7 +158,7 @@ func open(ctx context.Context, g *gitcmd.Repo, cfg *config.Config, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.ensureBranch(ctx); err != nil {
+	if err := r.ensureBranch(ctx, !opts.peer); err != nil {
 		r.Close()
 		return nil, err
 	}
@@ -162,11 +168,11 @@ func open(ctx context.Context, g *gitcmd.Repo, cfg *config.Config, opts Options)
 // ensureBranch creates the git-annex branch when missing and merges the
 // sibling git-annex branches of remotes, as every git-annex command does
 // before reading the branch.
-func (r *Repo) ensureBranch(ctx context.Context) error {
+func (r *Repo) ensureBranch(ctx context.Context, merge bool) error {
 	if err := r.branch.Create(ctx); err != nil {
 		return err
 	}
-	if r.cfg.MergeAnnexBranches {
+	if merge && r.cfg.MergeAnnexBranches {
 		if _, err := r.branch.Update(ctx); err != nil {
 			return err
 		}
@@ -212,8 +218,9 @@ func (r *Repo) Commit(ctx context.Context) (bool, error) {
 
 // Close stops the repository's git processes. Changes not committed stay
 // in the journal, where the next command (or git-annex) commits them.
+// Repositories opened as local git remotes are committed and closed.
 func (r *Repo) Close() error {
-	return errors.Join(r.branch.Close(), r.objects.Close())
+	return errors.Join(r.closeRemotes(), r.branch.Close(), r.objects.Close())
 }
 
 // now returns the current timestamp for log entries.

@@ -1,0 +1,145 @@
+package annex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/troveproject/trove/internal/fsutil"
+	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/logs"
+	"github.com/troveproject/trove/internal/objectstore"
+	"github.com/troveproject/trove/internal/progress"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/gitlocal"
+)
+
+// The Peer methods are what another repository does in this one when this
+// one is its local git remote (internal/remote/gitlocal), as git-annex does
+// in process for remotes on local paths. Each keeps this repository's own
+// location log up to date; the records are committed by Commit (the
+// repository that opened this one as a peer commits it when it closes).
+
+// PeerHasKey reports whether this repository holds k's content, in either
+// hash-directory layout. The error is non-nil only when presence cannot be
+// determined.
+func (r *Repo) PeerHasKey(ctx context.Context, k key.Key) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	ok, err := r.objects.Has(k)
+	if err != nil {
+		return false, fmt.Errorf("check %s in %s: %w", k, r.paths.Top, err)
+	}
+	return ok, nil
+}
+
+// PeerLockContent takes a shared content lock on k (git-annex's
+// lockContentShared, which its lockContentForRemoval respects) and returns
+// the function that releases it. Absent content gives an error wrapping
+// remote.ErrNotPresent, content being removed one wrapping remote.ErrLocked.
+func (r *Repo) PeerLockContent(ctx context.Context, k key.Key) (func() error, error) {
+	l, err := r.objects.LockShared(ctx, k)
+	if err != nil {
+		return nil, r.peerLockError(k, err)
+	}
+	return l.Release, nil
+}
+
+// peerLockError maps the object store's lock errors to the remote kinds.
+func (r *Repo) peerLockError(k key.Key, err error) error {
+	switch {
+	case errors.Is(err, objectstore.ErrNotPresent):
+		return fmt.Errorf("%s in %s: %w", k, r.paths.Top, remote.ErrNotPresent)
+	case errors.Is(err, objectstore.ErrContentLocked):
+		return fmt.Errorf("%s in %s: %w", k, r.paths.Top, remote.ErrLocked)
+	}
+	return fmt.Errorf("lock %s in %s: %w", k, r.paths.Top, err)
+}
+
+// PeerReceive stores the content of src as k, verifying it while it is
+// written (a mismatch is an *objectstore.BadContentError and leaves
+// nothing behind), and records k present here. Content already present is
+// success and is not read again.
+func (r *Repo) PeerReceive(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
+	if ok, err := r.PeerHasKey(ctx, k); err != nil || ok {
+		return err
+	}
+	f, err := src.Open()
+	if err != nil {
+		return fmt.Errorf("send %s to %s: %w", k, r.paths.Top, err)
+	}
+	defer f.Close()
+	if src.Size >= 0 {
+		m.SetTotal(src.Size)
+	}
+	if err := r.objects.IngestKnown(ctx, k, progress.Reader{R: f, M: m}); err != nil {
+		return fmt.Errorf("send %s to %s: %w", k, r.paths.Top, err)
+	}
+	return r.logPresent(ctx, k)
+}
+
+// PeerSend writes k's content into dst from dst.Offset() on (all of it
+// after dst.Restart() when the offset is past the end), holding a shared
+// content lock while it reads so that no drop removes the content
+// meanwhile. Absent content gives an error wrapping remote.ErrNotPresent.
+func (r *Repo) PeerSend(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
+	l, err := r.objects.LockShared(ctx, k)
+	if err != nil {
+		return r.peerLockError(k, err)
+	}
+	defer l.Release()
+	path, ok, err := r.objects.Find(k)
+	if err != nil {
+		return fmt.Errorf("get %s from %s: %w", k, r.paths.Top, err)
+	}
+	if !ok {
+		return fmt.Errorf("%s in %s: %w", k, r.paths.Top, remote.ErrNotPresent)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("get %s from %s: %w", k, r.paths.Top, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("get %s from %s: %w", k, path, err)
+	}
+	off := dst.Offset()
+	if off > fi.Size() {
+		if err := dst.Restart(); err != nil {
+			return fmt.Errorf("get %s from %s: restart: %w", k, r.paths.Top, err)
+		}
+		off = 0
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return fmt.Errorf("get %s from %s: %w", k, path, err)
+	}
+	m.SetTotal(fi.Size())
+	if off > 0 {
+		m.Add(off)
+	}
+	in := progress.Reader{R: fsutil.ContextReader(ctx, f), M: m}
+	if _, err := io.CopyBuffer(dst, in, make([]byte, 1<<20)); err != nil {
+		return fmt.Errorf("get %s from %s: %w", k, r.paths.Top, err)
+	}
+	return nil
+}
+
+// PeerRemove removes k's content under the removal lock and records it
+// missing here. Absent content is not an error; content locked by another
+// process (a drop elsewhere counting on this copy) gives an error wrapping
+// remote.ErrLocked.
+func (r *Repo) PeerRemove(ctx context.Context, k key.Key) error {
+	if err := r.objects.Drop(ctx, k); err != nil {
+		if errors.Is(err, objectstore.ErrContentLocked) {
+			return fmt.Errorf("remove %s from %s: %w", k, r.paths.Top, remote.ErrLocked)
+		}
+		return fmt.Errorf("remove %s from %s: %w", k, r.paths.Top, err)
+	}
+	return r.logLocation(ctx, k, r.here, logs.Missing)
+}
+
+var _ gitlocal.Peer = (*Repo)(nil)
