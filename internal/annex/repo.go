@@ -38,6 +38,7 @@ type Repo struct {
 
 	repos   reposCache
 	remotes remotesState // git remotes and opened peers (remotes.go)
+	drops   dropState    // drop's shared state (drop.go)
 
 	mu      sync.Mutex
 	changed bool                // the journal has changes to commit
@@ -220,7 +221,7 @@ func (r *Repo) Commit(ctx context.Context) (bool, error) {
 // in the journal, where the next command (or git-annex) commits them.
 // Repositories opened as local git remotes are committed and closed.
 func (r *Repo) Close() error {
-	return errors.Join(r.closeRemotes(), r.branch.Close(), r.objects.Close())
+	return errors.Join(r.drops.close(), r.closeRemotes(), r.branch.Close(), r.objects.Close())
 }
 
 // now returns the current timestamp for log entries.
