@@ -1,0 +1,280 @@
+package annex
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/troveproject/trove/internal/config"
+	"github.com/troveproject/trove/internal/gitcmd"
+	"github.com/troveproject/trove/internal/remote"
+)
+
+// syncRemote is a git remote sync pulls from and pushes to.
+type syncRemote struct {
+	config.Remote
+	cost float64
+}
+
+// UnknownRemoteError is a remote named on the command line that is not a
+// git remote of the repository.
+type UnknownRemoteError struct{ Name string }
+
+func (e *UnknownRemoteError) Error() string {
+	return fmt.Sprintf("there is no git remote named %q (`git remote -v` lists the remotes; `git remote add %s URL` adds one)", e.Name, e.Name)
+}
+
+// syncRemotes returns the git remotes to sync with: those named, or every
+// git remote whose annex-sync is not false, cheapest first.
+func (r *Repo) syncRemotes(names []string) ([]syncRemote, error) {
+	var out []syncRemote
+	add := func(c config.Remote) {
+		cost := remote.CheapCost
+		switch {
+		case c.HasCost:
+			cost = c.Cost
+		case !isLocalURL(c.URL):
+			cost = remote.ExpensiveCost
+		}
+		out = append(out, syncRemote{Remote: c, cost: cost})
+	}
+	if len(names) > 0 {
+		for _, n := range names {
+			c, ok := r.cfg.Remote(n)
+			if !ok || c.URL == "" {
+				return nil, &UnknownRemoteError{Name: n}
+			}
+			add(c)
+		}
+	} else {
+		for _, c := range r.cfg.Remotes {
+			if c.URL != "" && c.Sync {
+				add(c)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b syncRemote) int {
+		return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.Name, b.Name))
+	})
+	return out, nil
+}
+
+// isLocalURL reports whether a git remote URL is a path on this machine.
+func isLocalURL(u string) bool {
+	if strings.HasPrefix(u, "file://") {
+		return true
+	}
+	if strings.Contains(u, "://") {
+		return false
+	}
+	// scp-like "host:path" is remote unless a slash comes before the colon.
+	colon := strings.IndexByte(u, ':')
+	return colon < 0 || strings.IndexByte(u[:colon], '/') >= 0
+}
+
+// pullAll fetches from and merges every remote that is pulled from.
+func (s *syncRun) pullAll(ctx context.Context) error {
+	for _, rm := range s.remotes {
+		if !s.opts.Pull.resolve(rm.Pull) {
+			continue
+		}
+		if err := s.pull(ctx, rm); err != nil {
+			return err
+		}
+	}
+	if s.opts.NoNetwork && !s.onlyAnnex && s.hasCommit {
+		return s.mergeTracking(ctx)
+	}
+	return nil
+}
+
+// pull fetches from rm and merges its branches.
+func (s *syncRun) pull(ctx context.Context, rm syncRemote) error {
+	s.rep.Start("pull", rm.Name)
+	args := []string{"fetch", rm.Name}
+	if s.onlyAnnex {
+		args = append(args, "git-annex", "refs/heads/synced/git-annex")
+	}
+	if err := s.git(ctx, args...); err != nil {
+		s.end(false)
+		return nil
+	}
+	ok, err := s.mergeRemote(ctx, rm.Name)
+	if err != nil {
+		return err
+	}
+	s.end(ok)
+	return nil
+}
+
+// mergeRemote merges refs/remotes/R/BRANCH and refs/remotes/R/synced/BRANCH
+// into the current branch, those that have new commits.
+func (s *syncRun) mergeRemote(ctx context.Context, name string) (bool, error) {
+	if s.onlyAnnex || !s.hasCommit {
+		return true, nil
+	}
+	// The synced branch follows the current one, so merging the remote's
+	// synced branch into it would fast-forward.
+	if err := s.updateSyncedBranch(ctx); err != nil {
+		return false, err
+	}
+	short := gitcmd.BranchName(s.branch)
+	pairs := [][2]string{
+		{s.branch, "refs/remotes/" + name + "/" + short},
+		{syncedBranch(s.branch), "refs/remotes/" + name + "/synced/" + short},
+	}
+	var todo []string
+	for _, p := range pairs {
+		ok, err := s.changed(ctx, p[0], p[1])
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			todo = append(todo, p[1])
+		}
+	}
+	ok := true
+	for _, ref := range todo {
+		ok = s.merge(ctx, ref) && ok
+	}
+	return ok, nil
+}
+
+// mergeTracking is the merge step of `git annex merge`: the remote
+// tracking branches already fetched are merged without a network.
+func (s *syncRun) mergeTracking(ctx context.Context) error {
+	for _, c := range s.r.cfg.Remotes {
+		if c.URL == "" {
+			continue
+		}
+		ok, err := s.mergeRemote(ctx, c.Name)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			s.res.Failed++
+		}
+	}
+	return nil
+}
+
+// pushAll pushes to every remote that is pushed to.
+func (s *syncRun) pushAll(ctx context.Context) error {
+	if s.opts.NoNetwork {
+		return nil
+	}
+	for _, rm := range s.remotes {
+		if rm.ReadOnly || !s.opts.Push.resolve(rm.Push) {
+			continue
+		}
+		need, err := s.needPush(ctx, rm.Name)
+		if err != nil {
+			return err
+		}
+		if need {
+			s.push(ctx, rm)
+		}
+	}
+	return nil
+}
+
+// needPush reports whether rm lacks synced/BRANCH or git-annex as they are
+// here (judged by the remote tracking refs, as git-annex does).
+func (s *syncRun) needPush(ctx context.Context, name string) (bool, error) {
+	var branches []string
+	if !s.onlyAnnex && s.hasCommit {
+		branches = append(branches, "synced/"+gitcmd.BranchName(s.branch))
+	}
+	branches = append(branches, "git-annex")
+	for _, b := range branches {
+		tracking := "refs/remotes/" + name + "/" + b
+		ok, err := s.r.git.RefExists(ctx, tracking)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return true, nil
+		}
+		local := "refs/heads/" + b
+		if ok, err := s.r.git.HasNewCommits(ctx, tracking, local); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+// push pushes BRANCH to synced/BRANCH and git-annex to synced/git-annex
+// (forced), then tries git-annex and BRANCH themselves, as git-annex does:
+// only the first push decides success; a refused push of the checked-out
+// branch of a non-bare remote (receive.denyCurrentBranch) is not shown.
+func (s *syncRun) push(ctx context.Context, rm syncRemote) {
+	s.rep.Start("push", rm.Name)
+	args := []string{"push", rm.Name}
+	short := ""
+	if !s.onlyAnnex && s.hasCommit {
+		short = gitcmd.BranchName(s.branch)
+		args = append(args, short+":synced/"+short)
+	}
+	args = append(args, "+git-annex:synced/git-annex")
+	ok := s.git(ctx, args...) == nil
+	_, _, _ = s.r.git.Transcript(ctx, "push", rm.Name, "git-annex")
+	if short != "" {
+		out, pushed, err := s.r.git.Transcript(ctx, "push", rm.Name, short)
+		if err == nil && !pushed && !strings.Contains(out, "denyCurrentBranch") {
+			_, stderr := s.rep.GitOutput()
+			_, _ = stderr.Write([]byte(out))
+		}
+	}
+	if !ok {
+		s.rep.Warn("Pushing to " + rm.Name + " failed.")
+	}
+	s.end(ok)
+}
+
+// cleanup deletes the synced/ branches here and on the remotes.
+func (s *syncRun) cleanup(ctx context.Context) error {
+	var branches []string
+	if s.branch != "" {
+		branches = append(branches, "synced/"+gitcmd.BranchName(s.branch))
+	}
+	branches = append(branches, "synced/git-annex")
+	s.rep.Start("cleanup", "local")
+	ok := true
+	for _, b := range branches {
+		exists, err := s.r.git.RefExists(ctx, "refs/heads/"+b)
+		if err != nil {
+			return err
+		}
+		if exists {
+			if _, err := s.r.git.Run(ctx, "branch", "-q", "-D", b); err != nil {
+				s.rep.Warn(err.Error())
+				ok = false
+			}
+		}
+	}
+	s.end(ok)
+	for _, rm := range s.remotes {
+		if rm.ReadOnly || !s.opts.Push.resolve(rm.Push) {
+			continue
+		}
+		var del []string
+		for _, b := range branches {
+			exists, err := s.r.git.RefExists(ctx, "refs/remotes/"+rm.Name+"/"+b)
+			if err != nil {
+				return err
+			}
+			if exists {
+				del = append(del, "refs/heads/"+b)
+			}
+		}
+		s.rep.Start("cleanup", rm.Name)
+		ok := true
+		if len(del) > 0 {
+			ok = s.git(ctx, append([]string{"push", "--quiet", "--delete", rm.Name}, del...)...) == nil
+		}
+		s.end(ok)
+	}
+	return nil
+}
