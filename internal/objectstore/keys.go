@@ -13,8 +13,8 @@ import (
 	"github.com/troveproject/trove/internal/key"
 )
 
-// Keys yields every key whose content is present, in no particular order,
-// each once even if it is stored under both hash schemes. Files and
+// Keys yields every key whose content is present, in directory order (the
+// order readdir returns, which is the order git-annex lists them in), each once even if it is stored under both hash schemes. Files and
 // directories that are not objects (stray files, .lck files, unparsable
 // names, empty key directories) are skipped. An error reading a directory is
 // yielded with a zero key and iteration continues; a cancelled ctx ends it
@@ -32,7 +32,7 @@ func (s *Store) walkKeys(ctx context.Context, dir, rel string, depth int, yield 
 		yield(key.Key{}, err)
 		return false
 	}
-	ents, err := os.ReadDir(dir)
+	ents, err := readDirUnsorted(dir)
 	if err != nil {
 		if depth == 0 && errors.Is(err, fs.ErrNotExist) {
 			return true
@@ -79,4 +79,15 @@ func (s *Store) isCanonicalLocation(k key.Key, rel, path string) bool {
 		}
 	}
 	return false
+}
+
+// readDirUnsorted is os.ReadDir without the sort: entries come in the order
+// the file system returns them, as git-annex's getDirectoryContents does.
+func readDirUnsorted(dir string) ([]os.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
 }
