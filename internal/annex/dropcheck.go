@@ -356,3 +356,13 @@ func (e *UnsafeDropError) remoteNamesHint() string {
 	}
 	return ""
 }
+
+// Wanted lists the repositories that may have the content, as git-annex's
+// JSON "wanted" field does (trusted and semitrusted ones not verified).
+func (e *UnsafeDropError) Wanted() []Copy {
+	out := make([]Copy, len(e.Candidates))
+	for i, c := range e.Candidates {
+		out[i] = Copy{UUID: c.UUID, Description: label(c), Here: c.Here}
+	}
+	return out
+}

@@ -58,6 +58,7 @@ func commands(g *invocation.Globals) []*cobra.Command {
 		newAddCommand(g),
 		newFilterProcessCommand(g),
 		newSmudgeCommand(g),
+		newDropCommand(g),
 	}
 	cmds = append(cmds, queryCommands(g)...)
 	cmds = append(cmds, worktreeCommands(g)...)
