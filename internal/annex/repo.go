@@ -37,8 +37,9 @@ type Repo struct {
 	paths   Paths
 
 	repos   reposCache
-	remotes remotesState // git remotes and opened peers (remotes.go)
-	drops   dropState    // drop's shared state (drop.go)
+	remotes remotesState   // git remotes and opened peers (remotes.go)
+	xfer    transfersState // get/copy/move: engine, preferred content (transfers.go)
+	drops   dropState      // drop's shared state (drop.go)
 
 	mu      sync.Mutex
 	changed bool                // the journal has changes to commit

@@ -1,0 +1,223 @@
+package annex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/troveproject/trove/internal/policy"
+	"github.com/troveproject/trove/internal/progress"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/uuid"
+)
+
+// GetOptions are the settings of Get.
+type GetOptions struct {
+	// From forces the remote to get from (--from); nil picks the
+	// cheapest remote the location log says has the content.
+	From remote.Remote
+	// Auto is --auto: get only what WantGet selects.
+	Auto bool
+	// NumCopies overrides numcopies for --auto when > 0.
+	NumCopies int
+	// Trying, when set, is called before each remote is tried, so that
+	// the caller can show "from NAME...". It is the first sign that Get
+	// acts on the item.
+	Trying func(rm remote.Remote)
+}
+
+// GetResult is what Get did.
+type GetResult struct {
+	// Skipped is set when there was nothing to do: the content is already
+	// here, or --auto does not want it. git-annex reports nothing then.
+	Skipped bool
+	// From is the remote the content came from.
+	From remote.Remote
+}
+
+// NotAvailableError is Get's failure: no remote could provide the content.
+type NotAvailableError struct {
+	Item Item
+	// Tried are the remotes that were tried and failed, in order, with
+	// their errors.
+	Tried    []remote.Remote
+	TriedErr []error
+	// Wanted are the other repositories the location log says have the
+	// content; each has RemoteName set when it is a git remote here.
+	Wanted []KnownRepo
+	// Untrusted are untrusted repositories that may have it.
+	Untrusted []KnownRepo
+	// Ignored are the remotes left out because of annex-ignore.
+	Ignored []string
+}
+
+func (e *NotAvailableError) Error() string {
+	what := e.Item.Shown()
+	if what == "" {
+		what = e.Item.Key.String()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "cannot get %s: ", what)
+	switch {
+	case len(e.Tried) > 0:
+		names := make([]string, len(e.Tried))
+		for i, rm := range e.Tried {
+			names[i] = rm.Name()
+		}
+		fmt.Fprintf(&b, "could not get it from %s (%v)", strings.Join(names, ", "), errors.Join(e.TriedErr...))
+	default:
+		b.WriteString("no reachable remote has it")
+	}
+	var remotes, others []string
+	for _, k := range e.Wanted {
+		if k.RemoteName != "" {
+			remotes = append(remotes, k.RemoteName)
+		} else {
+			others = append(others, k.Label()+" ("+string(k.UUID)+")")
+		}
+	}
+	switch {
+	case len(remotes) > 0:
+		fmt.Fprintf(&b, "; make %s reachable and run `git annex get %s` again", strings.Join(remotes, ", "), what)
+	case len(others) > 0:
+		fmt.Fprintf(&b, "; %s may have it: add it with `git remote add NAME URL`", strings.Join(others, ", "))
+	case len(e.Tried) == 0:
+		b.WriteString("; no other repository is known to have it (`git annex whereis` shows where it was)")
+	}
+	return b.String()
+}
+
+// Get makes the content of it present here: from opts.From, or from the
+// remotes the location log lists (dead ones left out) in cost order,
+// trying each until one works. Present content and --auto items not
+// wanted are skipped. On success the location log records the content
+// here (deferred to Commit) and an unlocked file gets its content (see
+// FinishTransfers). A failure is a *NotAvailableError. Safe for
+// concurrent use on different keys.
+func (r *Repo) Get(ctx context.Context, it Item, opts GetOptions, m progress.Meter) (GetResult, error) {
+	if has, err := r.objects.Has(it.Key); err != nil || has {
+		return GetResult{Skipped: has}, err
+	}
+	if opts.Auto {
+		want, err := r.WantGet(ctx, it, opts.NumCopies)
+		if err != nil || !want {
+			return GetResult{Skipped: !want}, err
+		}
+	}
+	locs, err := r.ItemLocations(ctx, it)
+	if err != nil {
+		return GetResult{}, fmt.Errorf("location log of %s: %w", it.Key, err)
+	}
+	candidates := []remote.Remote{opts.From}
+	if opts.From == nil {
+		if candidates, err = r.getCandidates(ctx, locs); err != nil {
+			return GetResult{}, err
+		}
+	}
+	na := &NotAvailableError{Item: it}
+	for _, rm := range candidates {
+		if opts.From != nil && !slices.Contains(locs, rm.UUID()) {
+			// Not in the log: ask, as git-annex's probablyPresent.
+			if ok, err := rm.CheckPresent(ctx, it.Key); err != nil || !ok {
+				if err == nil {
+					err = remote.ErrNotPresent
+				}
+				na.Tried, na.TriedErr = append(na.Tried, rm), append(na.TriedErr, err)
+				continue
+			}
+		}
+		if opts.Trying != nil {
+			opts.Trying(rm)
+		}
+		if err := r.Transfers().Download(ctx, rm, it.Key, it.File, m); err != nil {
+			if ctx.Err() != nil {
+				return GetResult{}, err
+			}
+			na.Tried, na.TriedErr = append(na.Tried, rm), append(na.TriedErr, err)
+			continue
+		}
+		if err := r.gotContent(ctx, it); err != nil {
+			return GetResult{From: rm}, err
+		}
+		return GetResult{From: rm}, nil
+	}
+	if err := r.explainMissing(ctx, na, locs); err != nil {
+		return GetResult{}, err
+	}
+	return GetResult{}, na
+}
+
+// gotContent records that it's content arrived here: the location log
+// (deferred) and, for an unlocked work-tree file, its content.
+func (r *Repo) gotContent(ctx context.Context, it Item) error {
+	if err := r.logPresent(ctx, it.Key); err != nil {
+		return err
+	}
+	if it.Unlocked && it.File != "" && it.Branch == "" {
+		wrote, err := r.populate(ctx, it.File, it.Key)
+		if err != nil {
+			return err
+		}
+		if wrote {
+			r.notePopulated(it.File)
+		}
+	}
+	return nil
+}
+
+// getCandidates are the usable remotes whose UUID is in locs and that are
+// not dead, cheapest first (Remotes' order).
+func (r *Repo) getCandidates(ctx context.Context, locs []uuid.UUID) ([]remote.Remote, error) {
+	rms, err := r.Remotes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := r.Repos(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []remote.Remote
+	for _, rm := range rms {
+		if slices.Contains(locs, rm.UUID()) && rs.Get(rm.UUID()).Trust != policy.Dead {
+			out = append(out, rm)
+		}
+	}
+	return out, nil
+}
+
+// explainMissing fills in where else the content may be, as git-annex's
+// showLocations: the repositories in the log other than here and the
+// remotes tried, untrusted ones apart, dead ones left out.
+func (r *Repo) explainMissing(ctx context.Context, na *NotAvailableError, locs []uuid.UUID) error {
+	rs, err := r.Repos(ctx)
+	if err != nil {
+		return err
+	}
+	tried := map[uuid.UUID]bool{r.here: true}
+	for _, rm := range na.Tried {
+		tried[rm.UUID()] = true
+	}
+	seen := map[uuid.UUID]bool{}
+	for _, u := range locs {
+		if tried[u] || seen[u] {
+			continue
+		}
+		seen[u] = true
+		k := rs.Get(u)
+		switch k.Trust {
+		case policy.Dead:
+		case policy.UnTrusted:
+			na.Untrusted = append(na.Untrusted, k)
+		default:
+			na.Wanted = append(na.Wanted, k)
+		}
+	}
+	for _, rem := range r.cfg.Remotes {
+		if rem.Ignore {
+			na.Ignored = append(na.Ignored, rem.Name)
+		}
+	}
+	return nil
+}

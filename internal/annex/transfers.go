@@ -1,0 +1,215 @@
+package annex
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/troveproject/trove/internal/annexbranch"
+	"github.com/troveproject/trove/internal/fsutil"
+	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/logs"
+	"github.com/troveproject/trove/internal/policy"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/transfer"
+	"github.com/troveproject/trove/internal/uuid"
+)
+
+// transfersState is what the transfer verbs (get, copy, move) share in one
+// Repo: the engine, preferred-content expressions and the unlocked files
+// populated and not yet refreshed in git's index.
+type transfersState struct {
+	once   sync.Once
+	engine *transfer.Engine
+
+	prefOnce sync.Once
+	pref     map[uuid.UUID]*policy.Expr
+	prefErr  error
+
+	mu        sync.Mutex
+	populated []string
+}
+
+// Transfers returns the repository's transfer engine, created on first
+// use with annex.retry, annex.retry-delay and annex.stalldetection. It is
+// safe for concurrent use. Downloads are made durable in one go by
+// FinishTransfers, before Commit records them.
+func (r *Repo) Transfers() *transfer.Engine {
+	r.xfer.once.Do(func() {
+		opts, err := transfer.OptionsFromConfig(r.cfg)
+		if err != nil {
+			// A malformed annex.stalldetection: transfer without it, as
+			// the other settings still apply.
+			opts.Stall = transfer.StallDetection{}
+			r.warn("%v", err)
+		}
+		opts.AnnexDir = annexDir(r.git)
+		opts.Here = r.here
+		opts.Clock = r.clock
+		opts.DeferSync = true
+		if shared, err := fsutil.ParseShared(r.cfg.SharedRepository); err == nil {
+			opts.Shared = shared
+		}
+		r.xfer.engine = transfer.New(r.objects, opts)
+	})
+	return r.xfer.engine
+}
+
+// logPresentAt records in the location log that repository u has k,
+// deferred to Commit like logPresent.
+func (r *Repo) logPresentAt(k key.Key, u uuid.UUID) {
+	p := logs.LocationLogPath(k, r.cfg.BranchHash1)
+	now := r.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pending == nil {
+		r.pending = annexbranch.Changes{}
+	}
+	r.pending.Add(p, func(old []byte) []byte {
+		out, changed := logs.AddLocation(old, u, logs.Present, now)
+		if !changed {
+			return old
+		}
+		return out
+	})
+}
+
+// preferred returns the preferred-content expression of u, or nil when
+// none is set. An expression that does not parse matches what u has, as
+// in git-annex.
+func (r *Repo) preferred(ctx context.Context, u uuid.UUID) (*policy.Expr, error) {
+	r.xfer.prefOnce.Do(func() { r.xfer.pref, r.xfer.prefErr = r.loadPreferred(ctx) })
+	return r.xfer.pref[u], r.xfer.prefErr
+}
+
+func (r *Repo) loadPreferred(ctx context.Context) (map[uuid.UUID]*policy.Expr, error) {
+	data, err := r.branch.Get(ctx, logs.PreferredContentLog)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", logs.PreferredContentLog, err)
+	}
+	gdata, err := r.branch.Get(ctx, logs.GroupLog)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", logs.GroupLog, err)
+	}
+	gwdata, err := r.branch.Get(ctx, logs.GroupPreferredContentLog)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", logs.GroupPreferredContentLog, err)
+	}
+	groups := logs.ParseGroupLog(gdata)
+	groupWanted := map[string]string{}
+	for g, e := range logs.ParseMapLog(gwdata) {
+		groupWanted[g] = e.Value
+	}
+	out := map[uuid.UUID]*policy.Expr{}
+	for u, e := range logs.ParseUUIDLog(data) {
+		info := policy.RepoInfo{UUID: u, Groups: groups[u].Value, GroupWanted: groupWanted}
+		x, err := policy.ParsePreferred(e.Value, info)
+		if err != nil {
+			x = policy.Unparseable(u)
+		}
+		out[u] = x
+	}
+	return out, nil
+}
+
+// itemSubject is an Item as a policy.Subject.
+type itemSubject struct{ it Item }
+
+func (s itemSubject) Path() (string, bool) { return s.it.File, s.it.File != "" }
+func (s itemSubject) Size() (int64, bool)  { return s.it.Key.Size, s.it.Key.HasSize }
+func (s itemSubject) Key() (key.Key, bool) { return s.it.Key, true }
+func (s itemSubject) Locked() (bool, bool) { return !s.it.Unlocked, s.it.File != "" }
+
+// wants reports whether u's preferred content includes it; without an
+// expression the answer is def, as git-annex's isPreferredContent.
+func (r *Repo) wants(ctx context.Context, u uuid.UUID, it Item, def bool) (bool, error) {
+	x, err := r.preferred(ctx, u)
+	if err != nil || x == nil {
+		return def, err
+	}
+	env, err := r.queryEnv(ctx)
+	if err != nil {
+		return false, err
+	}
+	return x.Match(ctx, env, itemSubject{it})
+}
+
+// lacksCopies reports whether it has fewer copies (location log, dead and
+// untrusted repositories left out) than numcopies; numCopies > 0
+// overrides the configured value.
+func (r *Repo) lacksCopies(ctx context.Context, it Item, numCopies int) (bool, error) {
+	need := numCopies
+	if need <= 0 {
+		nc, err := r.NumCopies(ctx)
+		if err != nil {
+			return false, err
+		}
+		need = int(nc)
+	}
+	locs, err := r.ItemLocations(ctx, it)
+	if err != nil {
+		return false, err
+	}
+	rs, err := r.Repos(ctx)
+	if err != nil {
+		return false, err
+	}
+	slices.Sort(locs)
+	n := 0
+	for _, u := range slices.Compact(locs) {
+		if t := rs.Get(u).Trust; t != policy.Dead && t != policy.UnTrusted {
+			n++
+		}
+	}
+	return n < need, nil
+}
+
+// WantGet is get --auto's rule (git-annex's Command.Get): the item is
+// fetched when it has fewer copies than numcopies, or when this
+// repository's preferred content wants it. numCopies > 0 overrides
+// the configured numcopies.
+func (r *Repo) WantGet(ctx context.Context, it Item, numCopies int) (bool, error) {
+	if lack, err := r.lacksCopies(ctx, it, numCopies); err != nil || lack {
+		return lack, err
+	}
+	return r.wants(ctx, r.here, it, false)
+}
+
+// WantSend is copy --to --auto's rule: the item is sent when rm's
+// preferred content wants it, or when it has fewer copies than numcopies.
+func (r *Repo) WantSend(ctx context.Context, it Item, rm remote.Remote, numCopies int) (bool, error) {
+	if ok, err := r.wants(ctx, rm.UUID(), it, false); err != nil || ok {
+		return ok, err
+	}
+	return r.lacksCopies(ctx, it, numCopies)
+}
+
+// notePopulated remembers an unlocked file whose content was written, so
+// FinishTransfers refreshes it in git's index.
+func (r *Repo) notePopulated(path string) {
+	r.xfer.mu.Lock()
+	r.xfer.populated = append(r.xfer.populated, path)
+	r.xfer.mu.Unlock()
+}
+
+// FinishTransfers makes downloaded content durable (one syncfs) and
+// refreshes git's index for the unlocked files that get,
+// copy --from and move --from filled with content, so that `git status`
+// shows them unmodified. Call it once when a command's transfers are done;
+// it is idempotent.
+func (r *Repo) FinishTransfers(ctx context.Context) error {
+	if r.xfer.engine != nil {
+		if err := r.xfer.engine.Sync(ctx); err != nil {
+			return fmt.Errorf("make the downloaded content durable: %w", err)
+		}
+	}
+	r.xfer.mu.Lock()
+	paths := r.xfer.populated
+	r.xfer.populated = nil
+	r.xfer.mu.Unlock()
+	if len(paths) == 0 {
+		return nil
+	}
+	return r.refreshIndex(ctx, paths)
+}
