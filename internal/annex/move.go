@@ -104,7 +104,6 @@ func (r *Repo) MoveFrom(ctx context.Context, it Item, rm remote.Remote, opts Mov
 	return MoveResult{Transferred: !has}, err
 }
 
-
 // moveDropAllowed is git-annex's willDropMakeItWorse: dropping the source
 // after a move needs no numcopies verification when the destination did
 // not have the content before and is trusted at least as much as the
