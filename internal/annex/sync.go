@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,9 +66,8 @@ type SyncOptions struct {
 	Cleanup bool
 	// Jobs is how many content transfers run at once (<1 means 1).
 	Jobs int
-	// NoNetwork merges only what is already fetched: the local synced/
-	// branch, the remote tracking branches and every */git-annex ref
-	// (`git annex merge`).
+	// NoNetwork merges only what is already here: every */git-annex ref,
+	// then the local synced/ branch (`git annex merge`).
 	NoNetwork bool
 }
 
@@ -111,6 +111,7 @@ type syncRun struct {
 	onlyAnnex bool
 	resolve   bool
 	remotes   []syncRemote
+	merged    []string // git-annex refs merged and not yet reported
 }
 
 // Sync synchronises the repository with its git remotes as `git annex
@@ -128,7 +129,10 @@ func (r *Repo) Sync(ctx context.Context, opts SyncOptions, rep SyncReporter) (Sy
 	if opts.Cleanup {
 		return s.res, s.cleanup(ctx)
 	}
-	if !s.onlyAnnex && !opts.NoNetwork {
+	if opts.NoNetwork {
+		return s.res, s.mergeOnly(ctx)
+	}
+	if !s.onlyAnnex {
 		if err := s.commit(ctx); err != nil {
 			return s.res, err
 		}
@@ -336,15 +340,43 @@ func (s *syncRun) merge(ctx context.Context, ref string) bool {
 
 // mergeAnnex merges every */git-annex ref into the git-annex branch.
 func (s *syncRun) mergeAnnex(ctx context.Context) error {
+	if err := s.updateAnnex(ctx); err != nil {
+		return err
+	}
+	if len(s.merged) > 0 {
+		s.rep.SideAction("merging " + strings.Join(s.merged, " ") + " into git-annex")
+		s.merged = nil
+	}
+	return nil
+}
+
+// updateAnnex merges the */git-annex refs now, remembering their names for
+// mergeAnnex to report. A pull calls it right after fetching, before git
+// merge starts filter processes that would merge them unreported.
+func (s *syncRun) updateAnnex(ctx context.Context) error {
 	names, err := s.r.branch.UpdateMerged(ctx)
 	if err != nil {
 		return fmt.Errorf("merge git-annex branches: %w", err)
 	}
+	for _, n := range names {
+		if !slices.Contains(s.merged, n) {
+			s.merged = append(s.merged, n)
+		}
+	}
 	if len(names) > 0 {
-		s.rep.SideAction("merging " + strings.Join(names, " ") + " into git-annex")
 		s.r.repos = reposCache{}
 	}
 	return nil
+}
+
+// mergeOnly is `git annex merge`: the git-annex branch, then synced/BRANCH.
+func (s *syncRun) mergeOnly(ctx context.Context) error {
+	s.rep.Start("merge", "git-annex")
+	if err := s.mergeAnnex(ctx); err != nil {
+		return err
+	}
+	s.end(true)
+	return s.mergeLocal(ctx)
 }
 
 // updateSyncedBranch points synced/BRANCH at BRANCH.

@@ -84,9 +84,6 @@ func (s *syncRun) pullAll(ctx context.Context) error {
 			return err
 		}
 	}
-	if s.opts.NoNetwork && !s.onlyAnnex && s.hasCommit {
-		return s.mergeTracking(ctx)
-	}
 	return nil
 }
 
@@ -100,6 +97,9 @@ func (s *syncRun) pull(ctx context.Context, rm syncRemote) error {
 	if err := s.git(ctx, args...); err != nil {
 		s.end(false)
 		return nil
+	}
+	if err := s.updateAnnex(ctx); err != nil {
+		return err
 	}
 	ok, err := s.mergeRemote(ctx, rm.Name)
 	if err != nil {
@@ -142,29 +142,8 @@ func (s *syncRun) mergeRemote(ctx context.Context, name string) (bool, error) {
 	return ok, nil
 }
 
-// mergeTracking is the merge step of `git annex merge`: the remote
-// tracking branches already fetched are merged without a network.
-func (s *syncRun) mergeTracking(ctx context.Context) error {
-	for _, c := range s.r.cfg.Remotes {
-		if c.URL == "" {
-			continue
-		}
-		ok, err := s.mergeRemote(ctx, c.Name)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			s.res.Failed++
-		}
-	}
-	return nil
-}
-
 // pushAll pushes to every remote that is pushed to.
 func (s *syncRun) pushAll(ctx context.Context) error {
-	if s.opts.NoNetwork {
-		return nil
-	}
 	for _, rm := range s.remotes {
 		if rm.ReadOnly || !s.opts.Push.resolve(rm.Push) {
 			continue

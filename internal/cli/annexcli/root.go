@@ -63,6 +63,7 @@ func commands(g *invocation.Globals) []*cobra.Command {
 	cmds = append(cmds, queryCommands(g)...)
 	cmds = append(cmds, worktreeCommands(g)...)
 	cmds = append(cmds, settingsCommands(g)...)
+	cmds = append(cmds, syncCommands(g)...)
 	return cmds
 }
 
