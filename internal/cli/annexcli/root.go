@@ -64,6 +64,7 @@ func commands(g *invocation.Globals) []*cobra.Command {
 	cmds = append(cmds, worktreeCommands(g)...)
 	cmds = append(cmds, settingsCommands(g)...)
 	cmds = append(cmds, syncCommands(g)...)
+	cmds = append(cmds, transferCommands(g)...)
 	return cmds
 }
 

@@ -1,0 +1,89 @@
+package annexcli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/troveproject/trove/internal/annex"
+	"github.com/troveproject/trove/internal/cli/invocation"
+	"github.com/troveproject/trove/internal/remote"
+)
+
+// copyOptions are the flags of `git annex copy`.
+type copyOptions struct {
+	seek     seekFlags
+	from, to string
+	auto     bool
+}
+
+func newCopyCommand(g *invocation.Globals) *cobra.Command {
+	var o copyOptions
+	c := &cobra.Command{
+		Use:   "copy [PATH ...]",
+		Short: "copy content of files to/from another repository",
+	}
+	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
+		return withBufferedStdout(g, o.seek.batching(), func(g *invocation.Globals) error {
+			return runCopy(cmd.Context(), g, o, args, terms)
+		})
+	})
+	f := c.Flags()
+	f.StringVarP(&o.from, "from", "f", "", "source remote")
+	f.StringVarP(&o.to, "to", "t", "", "destination remote")
+	f.BoolVarP(&o.auto, "auto", "a", false, "automatic mode")
+	addSeekFlags(c, &o.seek)
+	addJSONFlags(c, g, true)
+	addJobsFlag(c, g)
+	return c
+}
+
+// errFromOrTo is git-annex's refusal of copy and move without a direction.
+func errFromOrTo() error { return invocation.Exit(1, "git-annex: Specify --from or --to") }
+
+func runCopy(ctx context.Context, g *invocation.Globals, o copyOptions, args []string, terms []MatchTerm) error {
+	if (o.from == "") == (o.to == "") {
+		return errFromOrTo()
+	}
+	s, err := openSession(ctx, g)
+	if err != nil {
+		return err
+	}
+	name := o.to
+	if name == "" {
+		name = o.from
+	}
+	rm, err := s.remoteNamed(ctx, name)
+	if err != nil {
+		return s.finish(ctx, err)
+	}
+	err = s.runItems(ctx, "copy", o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
+		if o.from != "" {
+			return s.getFrom(ctx, "copy", it, rm, o.auto)
+		}
+		return s.copyTo(ctx, it, rm, o.auto)
+	})
+	return s.endTransfers(ctx, err)
+}
+
+// copyTo sends it to rm and reports it; false means nothing to report.
+func (s *session) copyTo(ctx context.Context, it annex.Item, rm remote.Remote, auto bool) bool {
+	lt := s.lazyTask(s.itemAction("copy", it))
+	opts := annex.CopyOptions{
+		Fast:      s.g.Fast,
+		Auto:      auto,
+		NumCopies: max(s.g.NumCopies, 0),
+		Checking:  func() { lt.begin() },
+		Sending:   func() { lt.begin().Note("to " + rm.Name() + "...") },
+	}
+	res, err := s.repo.CopyToWith(ctx, it, rm, opts, lt)
+	if err == nil && res.Skipped {
+		return false
+	}
+	t := lt.begin()
+	if err != nil {
+		t.Warn(err.Error())
+	}
+	t.End(err == nil, nil)
+	return true
+}

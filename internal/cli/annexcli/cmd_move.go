@@ -1,0 +1,112 @@
+package annexcli
+
+import (
+	"context"
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/troveproject/trove/internal/annex"
+	"github.com/troveproject/trove/internal/cli/invocation"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/ui"
+)
+
+// moveOptions are the flags of `git annex move`.
+type moveOptions struct {
+	seek     seekFlags
+	from, to string
+}
+
+func newMoveCommand(g *invocation.Globals) *cobra.Command {
+	var o moveOptions
+	c := &cobra.Command{
+		Use:   "move [PATH ...]",
+		Short: "move content of files to/from another repository",
+	}
+	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
+		return withBufferedStdout(g, o.seek.batching(), func(g *invocation.Globals) error {
+			return runMove(cmd.Context(), g, o, args, terms)
+		})
+	})
+	f := c.Flags()
+	f.StringVarP(&o.from, "from", "f", "", "source remote")
+	f.StringVarP(&o.to, "to", "t", "", "destination remote")
+	addSeekFlags(c, &o.seek)
+	addJSONFlags(c, g, true)
+	addJobsFlag(c, g)
+	return c
+}
+
+func runMove(ctx context.Context, g *invocation.Globals, o moveOptions, args []string, terms []MatchTerm) error {
+	if (o.from == "") == (o.to == "") {
+		return errFromOrTo()
+	}
+	s, err := openSession(ctx, g)
+	if err != nil {
+		return err
+	}
+	name := o.to
+	if name == "" {
+		name = o.from
+	}
+	rm, err := s.remoteNamed(ctx, name)
+	if err != nil {
+		return s.finish(ctx, err)
+	}
+	err = s.runItems(ctx, "move", o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
+		return s.move(ctx, it, rm, o.to != "")
+	})
+	return s.endTransfers(ctx, err)
+}
+
+// move moves it to or from rm and reports it; false means nothing to
+// report.
+func (s *session) move(ctx context.Context, it annex.Item, rm remote.Remote, to bool) bool {
+	lt := s.lazyTask(s.itemAction("move", it))
+	note := "from " + rm.Name() + "..."
+	if to {
+		note = "to " + rm.Name() + "..."
+	}
+	opts := annex.MoveOptions{
+		Force:        s.g.Force,
+		NumCopies:    max(s.g.NumCopies, 0),
+		MinCopies:    max(s.g.MinCopies, 0),
+		Fast:         s.g.Fast,
+		Acting:       func() { lt.begin() },
+		Transferring: func() { lt.begin().Note(note) },
+	}
+	var (
+		res annex.MoveResult
+		err error
+	)
+	if to {
+		res, err = s.repo.MoveTo(ctx, it, rm, opts, lt)
+	} else {
+		res, err = s.repo.MoveFrom(ctx, it, rm, opts, lt)
+	}
+	if err == nil && res.Skipped {
+		return false
+	}
+	t := lt.begin()
+	var unsafe *annex.UnsafeDropError
+	var na *annex.NotAvailableError
+	switch {
+	case err == nil:
+		t.End(true, nil)
+	case errors.As(err, &na):
+		s.getFailure(t, err)
+	case errors.As(err, &unsafe):
+		for _, n := range unsafe.Notes() {
+			t.AddNote(ui.Note{Text: n.Text, Long: true, HumanOnly: n.HumanOnly})
+		}
+		if s.g.Face == invocation.FaceTrove {
+			t.Warn(unsafe.Hint("trove annex"))
+		}
+		t.End(false, nil)
+	default:
+		t.Warn(err.Error())
+		t.End(false, nil)
+	}
+	return true
+}

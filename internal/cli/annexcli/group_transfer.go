@@ -1,0 +1,203 @@
+package annexcli
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/troveproject/trove/internal/annex"
+	"github.com/troveproject/trove/internal/cli/invocation"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/transfer"
+	"github.com/troveproject/trove/internal/ui"
+)
+
+// transferCommands are the commands that move content between
+// repositories: get, copy, move.
+func transferCommands(g *invocation.Globals) []*cobra.Command {
+	return []*cobra.Command{
+		newGetCommand(g),
+		newCopyCommand(g),
+		newMoveCommand(g),
+	}
+}
+
+// transferJobs is how many items a transfer command works on at once: -J,
+// else annex.jobs (not in batch mode, as git-annex), else one for the
+// git-annex face and the number of CPUs for trove's.
+func transferJobs(g *invocation.Globals, repo *annex.Repo, batch bool) int {
+	v := g.Jobs
+	if v == "" && !batch {
+		if configured, ok := repo.Config().Git().Get("annex.jobs"); ok {
+			v = configured
+		}
+	}
+	if v == "" {
+		if g.Face == invocation.FaceTrove {
+			return runtime.NumCPU()
+		}
+		return 1
+	}
+	if strings.EqualFold(v, "cpus") {
+		return runtime.NumCPU()
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return n
+	}
+	return 1
+}
+
+// errStopSeek ends a Seek early when the consumer stops.
+var errStopSeek = errors.New("stop seeking")
+
+// runItems seeks what the command line selects and calls act for every
+// item, with up to jobs items at once (results are reported as they
+// complete); in batch mode it reads items from stdin one at a time. act
+// reports whether it printed a result.
+func (s *session) runItems(ctx context.Context, command string, f seekFlags, args []string, terms []MatchTerm, act func(context.Context, annex.Item) bool) error {
+	if f.batching() {
+		if len(args) > 0 || f.all || len(f.keys) > 0 || f.unused || f.branch != "" {
+			return annex.ErrSeekConflict
+		}
+		m, err := s.matcher(ctx, terms)
+		if err != nil {
+			return err
+		}
+		f.batch.enabled = true
+		return s.eachBatchItem(ctx, f, m, func(it annex.Item) (bool, error) { return act(ctx, it), nil })
+	}
+	so, ok, err := s.seekOptions(ctx, command, f, args, terms)
+	if err != nil || !ok {
+		return err
+	}
+	var seekErr error
+	items := iter.Seq[annex.Item](func(yield func(annex.Item) bool) {
+		seekErr = s.repo.Seek(ctx, so, func(it annex.Item) error {
+			if !yield(it) {
+				return errStopSeek
+			}
+			return nil
+		})
+	})
+	jobs := transferJobs(s.g, s.repo, false)
+	perr := transfer.Parallel(ctx, jobs, items, func(ctx context.Context, it annex.Item) { act(ctx, it) })
+	if seekErr != nil && !errors.Is(seekErr, errStopSeek) {
+		return seekErr
+	}
+	return perr
+}
+
+// remoteNamed returns the remote a --from/--to option names.
+func (s *session) remoteNamed(ctx context.Context, name string) (remote.Remote, error) {
+	rm, err := s.repo.Remote(ctx, name)
+	if err != nil {
+		if s.g.Face == invocation.FaceTrove {
+			return nil, err
+		}
+		return nil, invocation.Exit(1, "git-annex: there is no available git remote named %q", name)
+	}
+	return rm, nil
+}
+
+// showWarnings prints the warnings collected while opening remotes.
+func (s *session) showWarnings() {
+	for _, w := range s.repo.Warnings() {
+		s.out.Warn(w)
+	}
+}
+
+// endTransfers makes downloads durable and git's index current, then
+// finishes the session.
+func (s *session) endTransfers(ctx context.Context, err error) error {
+	s.showWarnings()
+	if ferr := s.repo.FinishTransfers(context.WithoutCancel(ctx)); err == nil {
+		err = ferr
+	}
+	return s.finish(ctx, err)
+}
+
+// getFrom gets it (from rm, or the cheapest remote that has it) as part
+// of command, reporting the result; it returns false when there was
+// nothing to report (content already here, --auto not wanting it).
+func (s *session) getFrom(ctx context.Context, command string, it annex.Item, rm remote.Remote, auto bool) bool {
+	lt := s.lazyTask(s.itemAction(command, it))
+	opts := annex.GetOptions{From: rm, Auto: auto, NumCopies: max(s.g.NumCopies, 0), Trying: func(rm remote.Remote) {
+		lt.begin().Note("from " + rm.Name() + "...")
+	}}
+	res, err := s.repo.Get(ctx, it, opts, lt)
+	if err == nil && res.Skipped {
+		return false
+	}
+	t := lt.begin()
+	if err != nil {
+		s.getFailure(t, err)
+		return true
+	}
+	t.End(true, nil)
+	return true
+}
+
+// getFailure ends t with a failed get as git-annex reports it: "not
+// available", or the remotes it could not access, then where else the
+// content may be; the trove face adds the next command to run.
+func (s *session) getFailure(t *ui.Task, err error) {
+	var na *annex.NotAvailableError
+	if !errors.As(err, &na) {
+		t.Warn(err.Error())
+		t.End(false, nil)
+		return
+	}
+	if len(na.Tried) == 0 {
+		t.Note("not available")
+	} else {
+		names := make([]string, len(na.Tried))
+		for i, rm := range na.Tried {
+			names[i] = rm.Name()
+			if e := na.TriedErr[i]; !errors.Is(e, remote.ErrUnavailable) && !errors.Is(e, remote.ErrNotPresent) {
+				t.Warn(e.Error())
+			}
+		}
+		t.AddNote(ui.Note{Text: "Unable to access these remotes: " + strings.Join(names, ", "), Long: true})
+	}
+	var remotes, others []annex.Copy
+	wanted := []ui.Object{}
+	for _, k := range na.Wanted {
+		c := annex.Copy{UUID: k.UUID, Description: k.Label(), Here: k.Here}
+		if k.RemoteName != "" {
+			remotes = append(remotes, c)
+		} else {
+			others = append(others, c)
+		}
+		wanted = append(wanted, ui.Object{"description": c.Description, "here": c.Here, "uuid": string(c.UUID)})
+	}
+	var msg string
+	if len(remotes) > 0 {
+		msg += "Try making some of these repositories available:\n" + copyLines(remotes)
+	}
+	if len(others) > 0 {
+		msg += "Maybe add some of these git remotes (git remote add ...):\n" + copyLines(others)
+	}
+	if len(na.Untrusted) > 0 {
+		var us []annex.Copy
+		for _, k := range na.Untrusted {
+			us = append(us, annex.Copy{UUID: k.UUID, Description: k.Label()})
+		}
+		msg += "Also these untrusted repositories may contain the file:\n" + copyLines(us)
+	}
+	if msg == "" {
+		msg = "No other repository is known to contain the file."
+	}
+	t.AddNote(ui.Note{Text: msg, Long: true, HumanOnly: true})
+	if len(na.Ignored) > 0 {
+		t.AddNote(ui.Note{Text: "(Note that these git remotes have annex-ignore set: " + strings.Join(na.Ignored, " ") + ")", Long: true, HumanOnly: true})
+	}
+	if s.g.Face == invocation.FaceTrove {
+		t.Warn(na.Error())
+	}
+	t.End(false, ui.Object{"wanted": wanted})
+}
