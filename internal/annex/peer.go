@@ -61,9 +61,14 @@ func (r *Repo) peerLockError(k key.Key, err error) error {
 
 // PeerReceive stores the content of src as k, verifying it while it is
 // written (a mismatch is an *objectstore.BadContentError and leaves
-// nothing behind), and records k present here. Content already present is
-// success and is not read again.
+// nothing behind), and records k present here. Data left in the tmp file
+// by an interrupted receive is kept and only the rest is copied; if the
+// result does not verify, the whole content is copied once more. Content
+// already present is success and is not read again. Receives of one key
+// are serialised within the process.
 func (r *Repo) PeerReceive(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
+	unlock := r.remotes.lockReceive(k)
+	defer unlock()
 	if ok, err := r.PeerHasKey(ctx, k); err != nil || ok {
 		return err
 	}
@@ -72,13 +77,39 @@ func (r *Repo) PeerReceive(ctx context.Context, k key.Key, src remote.Source, m 
 		return fmt.Errorf("send %s to %s: %w", k, r.paths.Top, err)
 	}
 	defer f.Close()
-	if src.Size >= 0 {
-		m.SetTotal(src.Size)
+	resumed, err := r.receive(ctx, k, f, m)
+	if resumed && errors.Is(err, objectstore.ErrBadContent) {
+		_, err = r.receive(ctx, k, f, m)
 	}
-	if err := r.objects.IngestKnown(ctx, k, progress.Reader{R: f, M: m}); err != nil {
+	if err != nil {
 		return fmt.Errorf("send %s to %s: %w", k, r.paths.Top, err)
 	}
 	return r.logPresent(ctx, k)
+}
+
+// receive copies f into k's partial file from the offset it already has,
+// and commits it. It reports whether it resumed from a non-empty partial.
+func (r *Repo) receive(ctx context.Context, k key.Key, f *os.File, m progress.Meter) (resumed bool, err error) {
+	p, err := r.objects.OpenPartial(ctx, k)
+	if err != nil {
+		return false, err
+	}
+	defer p.Close()
+	off := p.Offset()
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return false, err
+	}
+	if fi, err := f.Stat(); err == nil {
+		m.SetTotal(fi.Size())
+	}
+	if off > 0 {
+		m.Add(off)
+	}
+	in := progress.Reader{R: fsutil.ContextReader(ctx, f), M: m}
+	if _, err := io.CopyBuffer(p, in, make([]byte, 1<<20)); err != nil {
+		return off > 0, err
+	}
+	return off > 0, p.Commit(ctx)
 }
 
 // PeerSend writes k's content into dst from dst.Offset() on (all of it

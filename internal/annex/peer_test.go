@@ -316,3 +316,43 @@ func TestRemovalLockBlocksLockContent(t *testing.T) {
 		t.Error("content removed while locked")
 	}
 }
+
+// TestStoreResumesPartial: data left in the remote's tmp file by an
+// interrupted copy is kept and only the rest is sent; a partial file that
+// does not verify is replaced by a full copy.
+func TestStoreResumesPartial(t *testing.T) {
+	ctx := context.Background()
+	k := mustKey(t, helloKey)
+	for _, tc := range []struct{ partial, source string }{
+		// Only bytes 5.. of the source are read: its first five differ.
+		{"hello", "JUNK! world\n"},
+		{"HELLO", "hello world\n"},
+	} {
+		src, dst := copyPair(t)
+		tmp := filepath.Join(dst, ".git/annex/tmp")
+		if err := os.MkdirAll(tmp, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, helloKey), []byte(tc.partial), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		source := filepath.Join(t.TempDir(), "source")
+		if err := os.WriteFile(source, []byte(tc.source), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := openRepo(t, src)
+		rm, err := r.Remote(ctx, "dst")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rm.Store(ctx, k, remote.Source{Path: source, Size: 12}, progress.Discard); err != nil {
+			t.Fatalf("partial %q: %v", tc.partial, err)
+		}
+		if ok, err := rm.CheckPresent(ctx, k); err != nil || !ok {
+			t.Errorf("partial %q: CheckPresent = %v, %v", tc.partial, ok, err)
+		}
+		if _, err := os.Stat(filepath.Join(tmp, helloKey)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("partial %q: tmp file left behind: %v", tc.partial, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/troveproject/trove/internal/config"
+	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/remote/gitlocal"
 	"github.com/troveproject/trove/internal/uuid"
@@ -62,6 +64,20 @@ type remotesState struct {
 	mu       sync.Mutex
 	peers    []*Repo // opened peer repositories, closed by closeRemotes
 	warnings []string
+
+	// receiving serialises PeerReceive of one key (striped by key hash),
+	// since its partial file is shared.
+	receiving [64]sync.Mutex
+	seedOnce  sync.Once
+	seed      maphash.Seed
+}
+
+// lockReceive takes the receive lock of k and returns its release.
+func (s *remotesState) lockReceive(k key.Key) func() {
+	s.seedOnce.Do(func() { s.seed = maphash.MakeSeed() })
+	m := &s.receiving[maphash.String(s.seed, k.String())%uint64(len(s.receiving))]
+	m.Lock()
+	return m.Unlock
 }
 
 // Remotes returns the usable remotes: git remotes whose URL is a local
