@@ -251,9 +251,21 @@ func (s *syncRun) cleanup(ctx context.Context) error {
 		s.rep.Start("cleanup", rm.Name)
 		ok := true
 		if len(del) > 0 {
-			ok = s.git(ctx, append([]string{"push", "--quiet", "--delete", rm.Name}, del...)...) == nil
+			out, pushed, err := s.r.git.Transcript(ctx, append([]string{"push", "--quiet", "--delete", rm.Name}, del...)...)
+			if err != nil || !pushed {
+				s.rep.Warn(strings.TrimSpace(out + " " + errorText(err)))
+				ok = false
+			}
 		}
 		s.end(ok)
 	}
 	return nil
+}
+
+// errorText is err's message, "" for nil.
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
