@@ -24,6 +24,7 @@ func transferCommands(g *invocation.Globals) []*cobra.Command {
 		newGetCommand(g),
 		newCopyCommand(g),
 		newMoveCommand(g),
+		newUnusedCommand(g), newDropUnusedCommand(g), newAddUnusedCommand(g),
 	}
 }
 
