@@ -118,8 +118,10 @@ func (r *Repo) Get(ctx context.Context, it Item, opts GetOptions, m progress.Met
 	}
 	na := &NotAvailableError{Item: it}
 	for _, rm := range candidates {
-		if opts.From != nil && !slices.Contains(locs, rm.UUID()) {
-			// Not in the log: ask, as git-annex's probablyPresent.
+		if hasKeyCheap(rm) {
+			// git-annex's probablyPresent: a remote that answers cheaply
+			// is asked first, and one without the key is passed over
+			// without a word.
 			if ok, err := rm.CheckPresent(ctx, it.Key); err != nil || !ok {
 				if err == nil {
 					err = remote.ErrNotPresent
@@ -147,6 +149,13 @@ func (r *Repo) Get(ctx context.Context, it Item, opts GetOptions, m progress.Met
 		return GetResult{}, err
 	}
 	return GetResult{}, na
+}
+
+// hasKeyCheap reports whether asking rm whether it has a key costs next to
+// nothing (a repository on a local path), as git-annex's hasKeyCheap.
+func hasKeyCheap(rm remote.Remote) bool {
+	a, ok := rm.(remote.Availabler)
+	return ok && a.Availability() == remote.LocallyAvailable
 }
 
 // gotContent records that it's content arrived here: the location log
