@@ -3,12 +3,16 @@ package annex
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/policy"
+	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/units"
 	"github.com/troveproject/trove/internal/uuid"
 )
@@ -100,9 +104,12 @@ type RepoUUIDInfo struct {
 	RemoteName  string
 	Cost        float64
 	HasCost     bool
-	Type        string // special remote type from remote.log; "" for git remotes
-	Keys        int    // keys the location log says the repository has
-	Size        int64  // their total size
+	Type        string // special remote type from remote.log, or the remote's own ("git")
+	// Fields are the remote's type-specific lines ("repository location"),
+	// from its InfoReporter; nil when the remote cannot be opened.
+	Fields []remote.InfoField
+	Keys   int   // keys the location log says the repository has
+	Size   int64 // their total size
 }
 
 // RepoUUIDInfo gathers what is known of repository u, counting its keys
@@ -130,6 +137,19 @@ func (r *Repo) RepoUUIDInfo(ctx context.Context, u uuid.UUID) (RepoUUIDInfo, err
 	}
 	if e, ok := logs.ParseRemoteLog(remoteLog)[u]; ok {
 		info.Type = e.Value["type"]
+	}
+	if info.RemoteName != "" {
+		if rm, err := r.Remote(ctx, info.RemoteName); err == nil {
+			if ir, ok := rm.(remote.InfoReporter); ok {
+				if info.Type == "" {
+					info.Type = ir.Type()
+				}
+				info.Fields = ir.Info()
+				if ir.Type() == "git" {
+					info.Fields = append(info.Fields, remote.InfoField{Name: "last synced", Value: r.lastSynced(info.RemoteName)})
+				}
+			}
+		}
 	}
 	sha, err := r.branch.Sha(ctx)
 	if err != nil || sha == "" {
@@ -173,4 +193,24 @@ func (r *Repo) FileInfo(ctx context.Context, path string) (FileInfo, bool, error
 	}
 	has, err := r.objects.Has(k)
 	return FileInfo{Key: k, Present: has}, true, err
+}
+
+// lastSynced is what `git annex info` shows as a git remote's "last
+// synced": the newest modification time of the loose refs under
+// .git/refs/remotes/<name>/, in local time, or "never".
+func (r *Repo) lastSynced(name string) string {
+	var newest time.Time
+	_ = filepath.WalkDir(filepath.Join(r.git.GitDir, "refs", "remotes", name), func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if fi, err := d.Info(); err == nil && fi.ModTime().After(newest) {
+			newest = fi.ModTime()
+		}
+		return nil
+	})
+	if newest.IsZero() {
+		return "never"
+	}
+	return newest.Local().Format("2006-01-02 15:04:05 MST")
 }

@@ -216,6 +216,9 @@ func (s *session) infoItem(ctx context.Context, arg string, size func(int64) str
 			if info.Type != "" {
 				r.add("type", info.Type, info.Type)
 			}
+			for _, f := range info.Fields {
+				r.add(f.Name, f.Value, f.Value)
+			}
 		}
 		if !s.g.Fast {
 			r.add("remote annex keys", strconv.Itoa(info.Keys), info.Keys)
