@@ -7,8 +7,7 @@ import (
 )
 
 // newPullCommand is `git annex pull`, which git-annex 10.20230126 lacks
-// and later versions define as a sync that only pulls: no commit, no push,
-// content fetched from the remotes when wanted here (unless --no-content).
+// and later versions define as a sync that only pulls: no commit, no push.
 func newPullCommand(g *invocation.Globals) *cobra.Command {
 	return newOneWayCommand(g, "pull", "pull content and git branches from remotes", func(f *syncFlags) {
 		f.noPush = true

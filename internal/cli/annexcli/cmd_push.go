@@ -9,7 +9,7 @@ import (
 
 // newPushCommand is `git annex push`, which git-annex 10.20230126 lacks
 // and later versions define as a sync that only pushes: no commit, no
-// pull, content sent to the remotes that want it (unless --no-content).
+// pull.
 func newPushCommand(g *invocation.Globals) *cobra.Command {
 	return newOneWayCommand(g, "push", "push content and git branches to remotes", func(f *syncFlags) {
 		f.noPull = true
@@ -17,7 +17,8 @@ func newPushCommand(g *invocation.Globals) *cobra.Command {
 }
 
 // newOneWayCommand builds push or pull: a sync with one direction turned
-// off, no commit, and content transfer on by default.
+// off and no commit. Content moves with --content (later git-annex moves
+// it by default; Trove will once sync --content is built).
 func newOneWayCommand(g *invocation.Globals, name, short string, direction func(*syncFlags)) *cobra.Command {
 	var f syncFlags
 	c := &cobra.Command{
@@ -29,9 +30,6 @@ func newOneWayCommand(g *invocation.Globals, name, short string, direction func(
 			o := f.options()
 			if o.Commit == annex.ToggleDefault {
 				o.Commit = annex.ToggleOff
-			}
-			if o.Content == annex.ToggleDefault {
-				o.Content = annex.ToggleOn
 			}
 			return runSync(cmd.Context(), g, name, o)
 		},
