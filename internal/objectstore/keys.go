@@ -8,13 +8,14 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/troveproject/trove/internal/key"
 )
 
-// Keys yields every key whose content is present, in directory order (the
-// order readdir returns, which is the order git-annex lists them in), each once even if it is stored under both hash schemes. Files and
+// Keys yields every key whose content is present, in git-annex's listing
+// order (at each level, the reverse of the order readdir returns), each once even if it is stored under both hash schemes. Files and
 // directories that are not objects (stray files, .lck files, unparsable
 // names, empty key directories) are skipped. An error reading a directory is
 // yielded with a zero key and iteration continues; a cancelled ctx ends it
@@ -81,13 +82,16 @@ func (s *Store) isCanonicalLocation(k key.Key, rel, path string) bool {
 	return false
 }
 
-// readDirUnsorted is os.ReadDir without the sort: entries come in the order
-// the file system returns them, as git-annex's getDirectoryContents does.
+// readDirUnsorted is os.ReadDir without the sort: entries come in the
+// reverse of the order the file system returns them, as from git-annex's
+// getDirectoryContents (which builds its list by prepending).
 func readDirUnsorted(dir string) ([]os.DirEntry, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return f.ReadDir(-1)
+	ents, err := f.ReadDir(-1)
+	slices.Reverse(ents)
+	return ents, err
 }
