@@ -25,9 +25,9 @@ type UnusedOptions struct {
 	// Fast skips the search for unused content (--fast): only the bad and
 	// tmp lists are made.
 	Fast bool
-	// Note is told what is being done, as git-annex shows it: "checking
-	// for unused data", "checking master", "fast mode enabled; only
-	// finding stale files". nil ignores the notes.
+	// Note is told each step as it begins, in git-annex's words: "checking
+	// for unused data", then "checking REF" per ref examined. nil ignores
+	// the steps.
 	Note func(string)
 }
 
@@ -64,9 +64,7 @@ func (r *Repo) Unused(ctx context.Context, opts UnusedOptions) (UnusedReport, er
 	}
 	var rep UnusedReport
 	var content []key.Key
-	if opts.Fast {
-		note("fast mode enabled; only finding stale files")
-	} else {
+	if !opts.Fast {
 		note("checking for unused data")
 		var present []key.Key
 		for k, err := range r.objects.Keys(ctx) {

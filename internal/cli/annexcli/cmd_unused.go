@@ -57,7 +57,10 @@ func runUnused(ctx context.Context, g *invocation.Globals, o unusedOptions, refs
 		name = "."
 	}
 	t := s.out.Begin(ui.Action{Command: "unused", File: name})
-	opts.Note = t.Note
+	opts.Note = func(step string) { t.Note(step + "...") }
+	if g.Fast {
+		t.Note("fast mode enabled; only finding stale files")
+	}
 	rep, err := s.repo.Unused(ctx, opts)
 	if err != nil {
 		t.Warn(err.Error())
