@@ -18,7 +18,7 @@ type RefSpec struct {
 type refSpecItem struct {
 	kind refSpecKind
 	ref  string         // addRef
-	glob *regexp.Regexp // addMatching, removeMatching
+	glob func(string) bool // addMatching, removeMatching
 }
 
 type refSpecKind int
@@ -74,7 +74,7 @@ func (s RefSpec) apply(refs []string, reflog func() ([]string, error)) ([]string
 		case addMatching:
 			var add []string
 			for _, r := range refs {
-				if it.glob.MatchString(r) {
+				if it.glob(r) {
 					add = append(add, r)
 				}
 			}
@@ -88,7 +88,7 @@ func (s RefSpec) apply(refs []string, reflog func() ([]string, error)) ([]string
 		case removeMatching:
 			kept := c[:0:0]
 			for _, r := range c {
-				if !it.glob.MatchString(r) {
+				if !it.glob(r) {
 					kept = append(kept, r)
 				}
 			}
@@ -102,10 +102,11 @@ func (s RefSpec) apply(refs []string, reflog func() ([]string, error)) ([]string
 	return out, nil
 }
 
-// compileGlob turns a git-annex glob into a regexp: '*' matches any
+// compileGlob turns a git-annex glob into a matcher: '*' matches any
 // string, '/' included; '?' any one character; "[...]" a class ("[!...]"
-// negated); everything else itself.
-func compileGlob(g string) *regexp.Regexp {
+// negated); everything else itself. A glob that cannot be compiled (a
+// bad class range, bytes that are not UTF-8) matches only itself.
+func compileGlob(g string) func(string) bool {
 	var b strings.Builder
 	b.WriteString(`^(?s:`)
 	for i := 0; i < len(g); i++ {
@@ -153,8 +154,7 @@ func compileGlob(g string) *regexp.Regexp {
 	b.WriteString(`)$`)
 	re, err := regexp.Compile(b.String())
 	if err != nil {
-		// A class that does not compile (e.g. "[z-a]") matches only itself.
-		return regexp.MustCompile(`^` + regexp.QuoteMeta(g) + `$`)
+		return func(s string) bool { return s == g }
 	}
-	return re
+	return re.MatchString
 }
