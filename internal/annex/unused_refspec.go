@@ -17,7 +17,7 @@ type RefSpec struct {
 
 type refSpecItem struct {
 	kind refSpecKind
-	ref  string         // addRef
+	ref  string            // addRef
 	glob func(string) bool // addMatching, removeMatching
 }
 
