@@ -107,6 +107,7 @@ func TestRefSpec(t *testing.T) {
 func FuzzParseRefSpec(f *testing.F) {
 	f.Add("+refs/heads/*:-refs/heads/tmp/*:reflog")
 	f.Add("+[a-")
+	f.Add("+\xc1*")
 	f.Fuzz(func(t *testing.T, s string) {
 		spec, err := ParseRefSpec(s)
 		if err != nil {

@@ -92,7 +92,7 @@ func runDropUnused(ctx context.Context, g *invocation.Globals, from string, args
 		if it.list != annex.UnusedContent {
 			target = nil
 		} else if rm != nil {
-			t.Note("from " + rm.Name())
+			t.Note("from " + rm.Name() + "...")
 		}
 		endDropUnused(s, t, s.repo.DropUnused(ctx, it.entry, it.list, target, opts))
 	})
