@@ -305,7 +305,7 @@ func (r *Repo) refKeys(ctx context.Context, shas []string, use func(key.Key)) er
 }
 
 // unusedStaleKeys lists the keys of the files in .git/annex/bad or
-// .git/annex/tmp (dir), in git-annex's order, as git-annex's staleKeysPrune
+// .git/annex/tmp (dir), in key order, as git-annex's staleKeysPrune
 // does: a file whose key is also present in the object store is removed,
 // not listed; with skipTransfers, keys being downloaded right now (their
 // transfer lock held) are left out.
@@ -322,7 +322,6 @@ func (r *Repo) unusedStaleKeys(ctx context.Context, dir string, skipTransfers bo
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", dir, err)
 	}
-	slices.Reverse(ents) // git-annex's getDirectoryContents order
 	var out []key.Key
 	for _, e := range ents {
 		if !e.Type().IsRegular() {
@@ -347,6 +346,7 @@ func (r *Repo) unusedStaleKeys(ctx context.Context, dir string, skipTransfers bo
 		}
 		out = append(out, k)
 	}
+	slices.SortFunc(out, compareKeys)
 	return out, nil
 }
 

@@ -15,7 +15,8 @@ import (
 )
 
 // Keys yields every key whose content is present, in git-annex's listing
-// order (at each level, the reverse of the order readdir returns), each once even if it is stored under both hash schemes. Files and
+// order (hash directories in the reverse of the order readdir returns them,
+// keys within one in readdir order), each once even if it is stored under both hash schemes. Files and
 // directories that are not objects (stray files, .lck files, unparsable
 // names, empty key directories) are skipped. An error reading a directory is
 // yielded with a zero key and iteration continues; a cancelled ctx ends it
@@ -33,7 +34,7 @@ func (s *Store) walkKeys(ctx context.Context, dir, rel string, depth int, yield 
 		yield(key.Key{}, err)
 		return false
 	}
-	ents, err := readDirUnsorted(dir)
+	ents, err := readDirUnsorted(dir, depth < 2)
 	if err != nil {
 		if depth == 0 && errors.Is(err, fs.ErrNotExist) {
 			return true
@@ -83,15 +84,17 @@ func (s *Store) isCanonicalLocation(k key.Key, rel, path string) bool {
 }
 
 // readDirUnsorted is os.ReadDir without the sort: entries come in the
-// reverse of the order the file system returns them, as from git-annex's
-// getDirectoryContents (which builds its list by prepending).
-func readDirUnsorted(dir string) ([]os.DirEntry, error) {
+// order the file system returns them, or its reverse (git-annex's walk
+// of the hash directories concatenates their listings in reverse).
+func readDirUnsorted(dir string, reverse bool) ([]os.DirEntry, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	ents, err := f.ReadDir(-1)
-	slices.Reverse(ents)
+	if reverse {
+		slices.Reverse(ents)
+	}
 	return ents, err
 }
