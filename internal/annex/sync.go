@@ -54,6 +54,16 @@ type SyncOptions struct {
 	ContentOf []string
 	// All transfers every key with a location log, not only the work tree's.
 	All bool
+	// NoGet and NoSend leave out content transfers in one direction:
+	// Trove's push sets NoGet and pull NoSend (git-annex 10.20230126's
+	// sync moves content both ways whatever --no-pull and --no-push say).
+	NoGet, NoSend bool
+	// NumCopies and MinCopies override the configured values for the
+	// drops of unwanted content when > 0.
+	NumCopies, MinCopies int
+	// Transfers carries out and reports the content actions; nil does
+	// them without reporting.
+	Transfers SyncTransfers
 	// OnlyAnnex syncs only the git-annex branch (default annex.synconlyannex).
 	OnlyAnnex Toggle
 	// ResolveMerge resolves conflicted merges of annexed files by keeping
@@ -149,7 +159,7 @@ func (r *Repo) Sync(ctx context.Context, opts SyncOptions, rep SyncReporter) (Sy
 		return s.res, err
 	}
 	if s.content() {
-		if err := s.syncContent(ctx); err != nil {
+		if err := s.contentThenPull(ctx); err != nil {
 			return s.res, err
 		}
 	}
@@ -157,6 +167,31 @@ func (r *Repo) Sync(ctx context.Context, opts SyncOptions, rep SyncReporter) (Sy
 		return s.res, err
 	}
 	return s.res, s.pushAll(ctx)
+}
+
+// contentThenPull transfers content and, when any was transferred, pulls
+// again, records the new locations and merges the git-annex branches, so
+// that the push does not overwrite what the remotes recorded meanwhile
+// (as git-annex does).
+func (s *syncRun) contentThenPull(ctx context.Context) error {
+	changed, err := s.syncContent(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.commitPeers(ctx); err != nil || !changed {
+		return err
+	}
+	if err := s.pullAll(ctx); err != nil {
+		return err
+	}
+	committed, err := s.r.Commit(ctx)
+	if err != nil {
+		return err
+	}
+	if committed {
+		s.rep.SideAction("recording state in git")
+	}
+	return s.mergeAnnex(ctx)
 }
 
 // prepare resolves the options against the configuration.
@@ -179,7 +214,10 @@ func (s *syncRun) prepare(ctx context.Context) error {
 		}
 	}
 	if !s.opts.NoNetwork {
-		if s.remotes, err = s.r.syncRemotes(s.opts.Remotes); err != nil {
+		if s.remotes, err = s.r.syncRemotes(ctx, s.opts.Remotes); err != nil {
+			return err
+		}
+		if err := s.commitPeers(ctx); err != nil {
 			return err
 		}
 	}

@@ -27,16 +27,22 @@ func (e *UnknownRemoteError) Error() string {
 }
 
 // syncRemotes returns the git remotes to sync with: those named, or every
-// git remote whose annex-sync is not false, cheapest first.
-func (r *Repo) syncRemotes(names []string) ([]syncRemote, error) {
+// git remote whose annex-sync is not false, cheapest first. The cost of a
+// remote Trove can move content with is its cost in r.Remotes; other git
+// remotes (ssh, http: git only for now) cost annex-cost, else git-annex's
+// default for a remote that is not on this machine.
+func (r *Repo) syncRemotes(ctx context.Context, names []string) ([]syncRemote, error) {
+	usable, err := r.Remotes(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []syncRemote
 	add := func(c config.Remote) {
-		cost := remote.CheapCost
-		switch {
-		case c.HasCost:
+		cost := remote.ExpensiveCost
+		if i := slices.IndexFunc(usable, func(rm remote.Remote) bool { return rm.Name() == c.Name }); i >= 0 {
+			cost = usable[i].Cost()
+		} else if c.HasCost {
 			cost = c.Cost
-		case !isLocalURL(c.URL):
-			cost = remote.ExpensiveCost
 		}
 		out = append(out, syncRemote{Remote: c, cost: cost})
 	}
@@ -61,17 +67,22 @@ func (r *Repo) syncRemotes(names []string) ([]syncRemote, error) {
 	return out, nil
 }
 
-// isLocalURL reports whether a git remote URL is a path on this machine.
-func isLocalURL(u string) bool {
-	if strings.HasPrefix(u, "file://") {
-		return true
+// commitPeers commits what the repositories of local remotes have
+// recorded so far (their UUID when Remotes initialised them, the content
+// they received or lost) to their own git-annex branches, so that the
+// next fetch brings it here and the next push does not race it: a
+// journal committed after a push to the remote's git-annex branch would
+// be staged over what the push brought.
+func (s *syncRun) commitPeers(ctx context.Context) error {
+	s.r.remotes.mu.Lock()
+	peers := slices.Clone(s.r.remotes.peers)
+	s.r.remotes.mu.Unlock()
+	for _, p := range peers {
+		if _, err := p.Commit(ctx); err != nil {
+			return fmt.Errorf("record state in remote repository %s: %w", p.paths.Top, err)
+		}
 	}
-	if strings.Contains(u, "://") {
-		return false
-	}
-	// scp-like "host:path" is remote unless a slash comes before the colon.
-	colon := strings.IndexByte(u, ':')
-	return colon < 0 || strings.IndexByte(u[:colon], '/') >= 0
+	return nil
 }
 
 // pullAll fetches from and merges every remote that is pulled from.

@@ -26,22 +26,6 @@ func TestVariantFile(t *testing.T) {
 	}
 }
 
-func TestIsLocalURL(t *testing.T) {
-	for u, want := range map[string]bool{
-		"/srv/repo":             true,
-		"../repo":               true,
-		"file:///srv/repo":      true,
-		"host:repo":             false,
-		"ssh://host/repo":       false,
-		"https://example.com/r": false,
-		"./a:b":                 true,
-	} {
-		if got := isLocalURL(u); got != want {
-			t.Errorf("isLocalURL(%q) = %v, want %v", u, got, want)
-		}
-	}
-}
-
 func TestToggleAndGitBool(t *testing.T) {
 	if !ToggleDefault.resolve(true) || ToggleDefault.resolve(false) || !ToggleOn.resolve(false) || ToggleOff.resolve(true) {
 		t.Error("Toggle.resolve does not follow the option, then the default")

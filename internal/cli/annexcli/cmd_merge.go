@@ -17,6 +17,9 @@ func newMergeCommand(g *invocation.Globals) *cobra.Command {
 		Short: "merge changes from remotes",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectJSON(cmd); err != nil {
+				return err
+			}
 			o.NoNetwork = true
 			o.Content = annex.ToggleOff
 			return runSync(cmd.Context(), g, "merge", o)
@@ -24,5 +27,6 @@ func newMergeCommand(g *invocation.Globals) *cobra.Command {
 	}
 	c.Flags().BoolVar(&o.AllowUnrelatedHistories, "allow-unrelated-histories", false, "allow merging unrelated histories")
 	c.Flags().Bool("no-allow-unrelated-histories", false, "do not allow merging unrelated histories")
+	addRejectedJSONFlags(c)
 	return c
 }

@@ -11,5 +11,6 @@ import (
 func newPullCommand(g *invocation.Globals) *cobra.Command {
 	return newOneWayCommand(g, "pull", "pull content and git branches from remotes", func(f *syncFlags) {
 		f.noPush = true
+		f.opts.NoSend = true
 	})
 }

@@ -13,18 +13,24 @@ import (
 func newPushCommand(g *invocation.Globals) *cobra.Command {
 	return newOneWayCommand(g, "push", "push content and git branches to remotes", func(f *syncFlags) {
 		f.noPull = true
+		f.opts.NoGet = true
 	})
 }
 
 // newOneWayCommand builds push or pull: a sync with one direction turned
-// off and no commit. Content moves with --content (later git-annex moves
-// it by default; Trove will once sync --content is built).
+// off and no commit. Content moves with --content (or annex.synccontent),
+// in the command's direction only: push sends and drops what remotes do
+// not want, pull gets and drops what is not wanted here. (Later git-annex
+// moves content by default.)
 func newOneWayCommand(g *invocation.Globals, name, short string, direction func(*syncFlags)) *cobra.Command {
 	var f syncFlags
 	c := &cobra.Command{
 		Use:   name + " [REMOTE ...]",
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectJSON(cmd); err != nil {
+				return err
+			}
 			f.opts.Remotes = args
 			direction(&f)
 			o := f.options()
@@ -35,5 +41,6 @@ func newOneWayCommand(g *invocation.Globals, name, short string, direction func(
 		},
 	}
 	addSyncFlags(c, g, &f)
+	addRejectedJSONFlags(c)
 	return c
 }

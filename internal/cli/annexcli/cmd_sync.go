@@ -2,7 +2,7 @@ package annexcli
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io"
 	"strings"
 
@@ -10,6 +10,9 @@ import (
 
 	"github.com/troveproject/trove/internal/annex"
 	"github.com/troveproject/trove/internal/cli/invocation"
+	"github.com/troveproject/trove/internal/clock"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/ui"
 )
 
 // syncCommands are sync and the commands built on it.
@@ -74,6 +77,9 @@ func newSyncCommand(g *invocation.Globals) *cobra.Command {
 		Use:   "sync [REMOTE ...]",
 		Short: "synchronize local repository with remotes",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectJSON(cmd); err != nil {
+				return err
+			}
 			f.opts.Remotes = args
 			return runSync(cmd.Context(), g, "sync", f.options())
 		},
@@ -92,19 +98,33 @@ func newSyncCommand(g *invocation.Globals) *cobra.Command {
 	fl.BoolVar(&f.opts.AllowUnrelatedHistories, "allow-unrelated-histories", false, "allow merging unrelated histories")
 	fl.BoolVar(&f.noAllowUnrelated, "no-allow-unrelated-histories", false, "do not allow merging unrelated histories")
 	addSyncFlags(c, g, &f)
+	addRejectedJSONFlags(c)
 	for _, h := range []string{"pull", "push", "resolvemerge"} {
 		_ = fl.MarkHidden(h)
 	}
 	return c
 }
 
-// runSync runs a sync and renders its steps as git-annex does.
+// runSync runs a sync and renders its steps as git-annex does; the
+// content transfers are rendered as get, copy and drop render them.
+// git-annex counts failed steps, gets and copies (not drops) in one
+// "sync: N failed" line and exit status.
 func runSync(ctx context.Context, g *invocation.Globals, command string, opts annex.SyncOptions) error {
 	s, err := openSession(ctx, g)
 	if err != nil {
 		return err
 	}
+	clk := clock.System()
+	sum := &syncSummary{Renderer: newRenderer(g, clk), command: command}
+	s.out = ui.NewOutput(sum, clk)
 	opts.Jobs = addJobs(g, s.repo)
+	opts.Transfers = &syncTransfers{s: s}
+	if g.NumCopies > 0 {
+		opts.NumCopies = g.NumCopies
+	}
+	if g.MinCopies > 0 {
+		opts.MinCopies = g.MinCopies
+	}
 	rep := newSyncHuman(g)
 	if len(opts.ContentOf) > 0 {
 		opts.ContentOf = s.resolveInputs(command, opts.ContentOf)
@@ -112,16 +132,45 @@ func runSync(ctx context.Context, g *invocation.Globals, command string, opts an
 	res, err := s.repo.Sync(ctx, opts, rep)
 	if err != nil {
 		rep.closeLine()
-		return s.finish(ctx, err)
 	}
-	if err := s.finish(ctx, nil); err != nil {
-		return err
-	}
-	if res.Failed > 0 {
-		fmt.Fprintf(g.Stdio.Err, "%s: %d failed\n", command, res.Failed)
+	s.showWarnings()
+	sum.steps = res.Failed
+	ferr := s.finish(ctx, err)
+	var ec invocation.ExitCoder
+	switch {
+	case err != nil:
+		return ferr
+	case sum.counted > 0 && ferr == nil:
 		return invocation.Failed()
+	case sum.counted == 0 && errors.As(ferr, &ec) && ec.Reported() && ec.ExitCode() == 1:
+		// Only drops failed, which git-annex's sync does not count.
+		return nil
 	}
-	return nil
+	return ferr
+}
+
+// syncSummary renders with its Renderer, but ends as git-annex's sync
+// does: one "sync: N failed" line counting the failed steps, gets and
+// copies; failed drops of unwanted content are not counted.
+type syncSummary struct {
+	ui.Renderer
+	command string
+	steps   int // failed sync steps, set before Close
+	counted int // failures reported by Close
+}
+
+// Close implements ui.Renderer.
+func (s *syncSummary) Close(failed []ui.Failure) error {
+	s.counted = s.steps
+	for _, f := range failed {
+		if f.Command != "drop" {
+			s.counted += f.Count
+		}
+	}
+	if s.counted == 0 {
+		return s.Renderer.Close(nil)
+	}
+	return s.Renderer.Close([]ui.Failure{{Command: s.command, Count: s.counted}})
 }
 
 // syncHuman renders sync steps as git-annex's human output: "pull origin "
@@ -208,3 +257,59 @@ func (h *syncHuman) SideAction(msg string) {
 }
 
 var _ annex.SyncReporter = (*syncHuman)(nil)
+
+// syncTransfers carries out sync's content actions with the renderings
+// of get, copy and drop: "get f (from origin...) ok",
+// "copy f (to origin...) ok", "drop origin f ok", "drop f ok".
+type syncTransfers struct{ s *session }
+
+// Get implements annex.SyncTransfers. With one candidate it gets from
+// that remote; with more, Get picks the cheapest that works.
+func (x *syncTransfers) Get(ctx context.Context, it annex.Item, from []remote.Remote) bool {
+	s := x.s
+	lt := s.lazyTask(s.itemAction("get", it))
+	opts := annex.GetOptions{Trying: func(rm remote.Remote) { lt.begin().Note("from " + rm.Name() + "...") }}
+	if len(from) == 1 {
+		opts.From = from[0]
+	}
+	res, err := s.repo.Get(ctx, it, opts, lt)
+	if err == nil && res.Skipped {
+		return false
+	}
+	t := lt.begin()
+	if err != nil {
+		s.getFailure(t, err)
+		return false
+	}
+	t.End(true, nil)
+	return true
+}
+
+// Send implements annex.SyncTransfers.
+func (x *syncTransfers) Send(ctx context.Context, it annex.Item, rm remote.Remote) bool {
+	s := x.s
+	lt := s.lazyTask(s.itemAction("copy", it))
+	opts := annex.CopyOptions{
+		Checking: func() { lt.begin() },
+		Sending:  func() { lt.begin().Note("to " + rm.Name() + "...") },
+	}
+	res, err := s.repo.CopyToWith(ctx, it, rm, opts, lt)
+	if err == nil && res.Skipped {
+		return false
+	}
+	t := lt.begin()
+	if err != nil {
+		t.Warn(err.Error())
+	}
+	t.End(err == nil, nil)
+	return err == nil
+}
+
+// Drop implements annex.SyncTransfers.
+func (x *syncTransfers) Drop(ctx context.Context, it annex.Item, rm remote.Remote, opts annex.DropOptions) bool {
+	opts.Force = x.s.g.Force
+	d := &dropRun{s: x.s, opts: opts, rm: rm}
+	return d.drop(ctx, it)
+}
+
+var _ annex.SyncTransfers = (*syncTransfers)(nil)

@@ -20,19 +20,21 @@ type session struct {
 	out  *ui.Output
 }
 
-// newOutput returns the renderer the invocation asks for.
+// newOutput returns the output the invocation asks for.
 func newOutput(g *invocation.Globals) *ui.Output {
 	clk := clock.System()
-	var r ui.Renderer
+	return ui.NewOutput(newRenderer(g, clk), clk)
+}
+
+// newRenderer returns the renderer the invocation asks for.
+func newRenderer(g *invocation.Globals, clk clock.Clock) ui.Renderer {
 	switch {
 	case g.JSON:
-		r = ui.NewAnnexJSON(g.Stdio.Out, g.Stdio.Err, g.JSONProgress, g.JSONErrorMessages)
+		return ui.NewAnnexJSON(g.Stdio.Out, g.Stdio.Err, g.JSONProgress, g.JSONErrorMessages)
 	case g.Face == invocation.FaceTrove:
-		r = ui.NewTrove(g.Stdio.Out, g.Stdio.Err, ui.TroveOptions{Live: isTerminal(g.Stdio.Err), Quiet: g.Quiet, Clock: clk})
-	default:
-		r = ui.NewAnnexHuman(g.Stdio.Out, g.Stdio.Err, g.Quiet, clk)
+		return ui.NewTrove(g.Stdio.Out, g.Stdio.Err, ui.TroveOptions{Live: isTerminal(g.Stdio.Err), Quiet: g.Quiet, Clock: clk})
 	}
-	return ui.NewOutput(r, clk)
+	return ui.NewAnnexHuman(g.Stdio.Out, g.Stdio.Err, g.Quiet, clk)
 }
 
 func isTerminal(w any) bool {
