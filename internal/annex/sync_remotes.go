@@ -67,18 +67,20 @@ func (r *Repo) syncRemotes(ctx context.Context, names []string) ([]syncRemote, e
 	return out, nil
 }
 
-// commitPeers commits what the repositories of local remotes have
-// recorded so far (their UUID when Remotes initialised them, the content
-// they received or lost) to their own git-annex branches, so that the
-// next fetch brings it here and the next push does not race it: a
-// journal committed after a push to the remote's git-annex branch would
-// be staged over what the push brought.
+// commitPeers commits the journals of the repositories of local remotes
+// (their UUID when Remotes initialised them, content they lost) to their
+// own git-annex branches, so that the next fetch brings it here and a
+// journal file written before the push does not overwrite, when committed
+// later, what the push brought. What they received is recorded by
+// deferred changes, which are applied to the branch as it is when they
+// are committed (at Close), so they can wait, as in git-annex, whose
+// fetch after content transfers brings nothing new.
 func (s *syncRun) commitPeers(ctx context.Context) error {
 	s.r.remotes.mu.Lock()
 	peers := slices.Clone(s.r.remotes.peers)
 	s.r.remotes.mu.Unlock()
 	for _, p := range peers {
-		if _, err := p.Commit(ctx); err != nil {
+		if err := p.branch.Commit(ctx, p.cfg.CommitMessage); err != nil {
 			return fmt.Errorf("record state in remote repository %s: %w", p.paths.Top, err)
 		}
 	}
