@@ -240,9 +240,10 @@ func (e *Engine) run(ctx context.Context, d Direction, rm remote.Remote, k key.K
 		actx, cancel := context.WithCancel(ctx)
 		watching := make(chan struct{})
 		stalled.Store(false)
+		from := m.moved.Load()
 		go func() {
 			defer close(watching)
-			e.opts.Stall.watch(actx, e.sleep, e.clk, m.moved.Load, func() {
+			e.opts.Stall.watch(actx, e.sleep, e.clk, m.moved.Load, from, func() {
 				if e.opts.Stall.Mode == StallUnset {
 					m.warn("Transfer seems to have stalled. To restart stalled transfers, configure annex.stalldetection")
 					return

@@ -206,19 +206,27 @@ func TestStallDetectedAndRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, s, _ := testEngine(t, Options{Stall: sd, ForwardRetry: 5})
+	e, s, sl := testEngine(t, Options{Stall: sd, ForwardRetry: 5})
+	sl.gate = make(chan struct{})
 	rm := newFakeRemote(t)
 	content := strings.Repeat("x", 1000)
 	k := rm.put(t, content)
 	rm.hook = func(ctx context.Context, n int, k key.Key, dst remote.Sink, m progress.Meter) (bool, error) {
 		if n > 0 {
-			return false, nil
+			return false, nil // the retry does not stall; its watcher waits for a tick that never comes
 		}
 		if err := rm.send(k, dst, m, 10); err != nil {
 			return true, err
 		}
-		<-ctx.Done() // stalled until cancelled
-		return true, ctx.Err()
+		// Stalled: time passes (the watcher's sleeps end) until the
+		// engine cancels this attempt.
+		for {
+			select {
+			case sl.gate <- struct{}{}:
+			case <-ctx.Done():
+				return true, ctx.Err()
+			}
+		}
 	}
 	if err := e.Download(context.Background(), rm, k, "a.txt", nil); err != nil {
 		t.Fatalf("Download = %v", err)
@@ -226,11 +234,18 @@ func TestStallDetectedAndRetried(t *testing.T) {
 	if d := cmp.Diff([]int64{0, 10}, rm.seenOffsets()); d != "" {
 		t.Errorf("offsets (-want +got):\n%s", d)
 	}
+	// One wait for the first progress; since that took a whole period
+	// (more than a third of it), the rate is scaled up three times, as
+	// git-annex does: then one 90s period without enough progress.
+	if d := cmp.Diff([]time.Duration{30 * time.Second, 90 * time.Second}, sl.slept()); d != "" {
+		t.Errorf("stall checks (-want +got):\n%s", d)
+	}
 	assertObject(t, s, k, content)
 }
 
 func TestCancelledNotRetried(t *testing.T) {
-	e, _, _ := testEngine(t, Options{Retry: 3, ForwardRetry: 3, Stall: StallDetection{Mode: StallProbe}})
+	e, _, sl := testEngine(t, Options{Retry: 3, ForwardRetry: 3, Stall: StallDetection{Mode: StallProbe}})
+	sl.gate = make(chan struct{})
 	rm := newFakeRemote(t)
 	k := rm.put(t, strings.Repeat("x", 100))
 	// The probe never sees progress, so it never declares a stall; the
@@ -258,7 +273,7 @@ func TestWatchProbe(t *testing.T) {
 		}
 	}
 	stalled := false
-	StallDetection{Mode: StallProbe}.watch(context.Background(), sl.sleep, sl.clk, func() int64 { return moved }, func() { stalled = true })
+	StallDetection{Mode: StallProbe}.watch(context.Background(), sl.sleep, sl.clk, func() int64 { return moved }, 0, func() { stalled = true })
 	if !stalled {
 		t.Fatal("no stall detected")
 	}
@@ -284,7 +299,7 @@ func TestWatchRateUpscales(t *testing.T) {
 		}
 	}
 	stalled := false
-	StallDetection{Mode: StallRate, MinBytes: 1000, Period: 30 * time.Second}.watch(context.Background(), sl.sleep, sl.clk, func() int64 { return moved }, func() { stalled = true })
+	StallDetection{Mode: StallRate, MinBytes: 1000, Period: 30 * time.Second}.watch(context.Background(), sl.sleep, sl.clk, func() int64 { return moved }, 0, func() { stalled = true })
 	if !stalled {
 		t.Fatal("no stall detected")
 	}

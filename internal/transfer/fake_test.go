@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -144,15 +143,23 @@ func sha256Key(content string) key.Key {
 
 // fakeSleep advances a fake clock instead of sleeping and records what it
 // was asked to wait. extra, when set, runs on each call (to simulate
-// progress made while "sleeping").
+// progress made while "sleeping"). gate, when set, makes each call wait
+// for a value from it (or for ctx), so a test decides when time passes.
 type fakeSleep struct {
 	clk   *clock.Fake
 	mu    sync.Mutex
 	log   []time.Duration
 	extra func(n int)
+	gate  chan struct{}
 }
 
 func (f *fakeSleep) sleep(ctx context.Context, d time.Duration) error {
+	if f.gate != nil {
+		select {
+		case <-ctx.Done():
+		case <-f.gate:
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -164,7 +171,6 @@ func (f *fakeSleep) sleep(ctx context.Context, d time.Duration) error {
 	if f.extra != nil {
 		f.extra(n)
 	}
-	runtime.Gosched() // let the transfer run between checks
 	return ctx.Err()
 }
 

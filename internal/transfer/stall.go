@@ -119,10 +119,10 @@ func timerSleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// watch runs stall detection over the byte counter moved until ctx is
-// done, calling onStall (once) when the transfer stalls. It follows
-// git-annex's Annex/StallDetection.hs.
-func (sd StallDetection) watch(ctx context.Context, sleep sleeper, clk clock.Clock, moved func() int64, onStall func()) {
+// watch runs stall detection over the byte counter moved, which read from
+// when the attempt started, until ctx is done, calling onStall (once) when
+// the transfer stalls. It follows git-annex's Annex/StallDetection.hs.
+func (sd StallDetection) watch(ctx context.Context, sleep sleeper, clk clock.Clock, moved func() int64, from int64, onStall func()) {
 	switch sd.Mode {
 	case StallOff:
 		return
@@ -132,7 +132,7 @@ func (sd StallDetection) watch(ctx context.Context, sleep sleeper, clk clock.Clo
 		// that is updated less often than the period (large chunks) must
 		// not look like a stall.
 		start := clk.Now()
-		v, ok := waitAdvance(ctx, sleep, min(time.Minute, period), moved, moved())
+		v, ok := waitAdvance(ctx, sleep, min(time.Minute, period), moved, from)
 		if !ok {
 			return
 		}
@@ -143,7 +143,7 @@ func (sd StallDetection) watch(ctx context.Context, sleep sleeper, clk clock.Clo
 		// first update it must advance twice within 30 seconds. Then no
 		// data at all for 60 seconds is a stall.
 		const period = time.Minute
-		v, ok := waitAdvance(ctx, sleep, period/2, moved, moved())
+		v, ok := waitAdvance(ctx, sleep, period/2, moved, from)
 		for range 2 {
 			if !ok || sleep(ctx, period/2) != nil {
 				return
