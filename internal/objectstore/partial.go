@@ -93,7 +93,7 @@ func (p *Partial) Write(b []byte) (int, error) {
 	}
 	n, err := p.f.Write(b)
 	p.n += int64(n)
-	p.v.Write(b[:n]) // a keyVerifier never fails
+	_, _ = p.v.Write(b[:n]) // a keyVerifier never fails
 	if err != nil {
 		p.err = fmt.Errorf("write %s: %w", p.path, err)
 		return n, p.err

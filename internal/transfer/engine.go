@@ -129,7 +129,7 @@ func (e *Engine) Upload(ctx context.Context, rm remote.Remote, k key.Key, file s
 	if err != nil {
 		return e.fail(Upload, rm, k, file, err)
 	}
-	defer lock.Release()
+	defer func() { _ = lock.Release() }() // a failed release leaves only a stale lock file
 	path, ok, err := e.objects.Find(k)
 	if err == nil && !ok {
 		err = fmt.Errorf("%s: %w", k, objectstore.ErrNotPresent)

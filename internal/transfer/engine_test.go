@@ -289,12 +289,12 @@ func TestWatchRateUpscales(t *testing.T) {
 	// The first progress arrives after three 30s waits (90s > 30s/3), so
 	// the rate is scaled by 90/30*3 = 9: 9000 bytes per 270s.
 	sl.extra = func(n int) {
-		switch {
-		case n == 3:
+		switch n {
+		case 3:
 			moved = 1
-		case n == 4:
+		case 4:
 			moved += 9000
-		case n == 5:
+		case 5:
 			moved += 8999
 		}
 	}
