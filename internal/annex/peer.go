@@ -89,18 +89,18 @@ func (r *Repo) PeerReceive(ctx context.Context, k key.Key, src remote.Source, m 
 
 // receive copies f into k's partial file from the offset it already has,
 // and commits it. It reports whether it resumed from a non-empty partial.
-func (r *Repo) receive(ctx context.Context, k key.Key, f *os.File, m progress.Meter) (resumed bool, err error) {
+func (r *Repo) receive(ctx context.Context, k key.Key, f io.ReadSeeker, m progress.Meter) (resumed bool, err error) {
 	p, err := r.objects.OpenPartial(ctx, k)
 	if err != nil {
 		return false, err
 	}
 	defer p.Close()
 	off := p.Offset()
+	if size, err := f.Seek(0, io.SeekEnd); err == nil {
+		m.SetTotal(size)
+	}
 	if _, err := f.Seek(off, io.SeekStart); err != nil {
 		return false, err
-	}
-	if fi, err := f.Stat(); err == nil {
-		m.SetTotal(fi.Size())
 	}
 	if off > 0 {
 		m.Add(off)

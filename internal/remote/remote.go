@@ -61,20 +61,56 @@ type Remote interface {
 	Remove(ctx context.Context, k key.Key) error
 }
 
-// Source is content to Store: a local file holding exactly k's content.
-// Remotes open Path read-only and never modify or remove it.
+// Source is content to Store: the bytes [Offset, Offset+Size) of a local
+// file (usually the local object; a chunk of it for chunked remotes; a
+// temporary file of ciphertext for encrypted ones). Remotes read it through
+// Open and never modify or remove Path.
 type Source struct {
-	// Path is the file holding the content (usually the local object).
+	// Path is the file holding the content.
 	Path string
-	// Size is the content's size in bytes, or -1 when unknown.
+	// Offset is where the content starts in Path (0 for a whole file).
+	Offset int64
+	// Size is the content's length in bytes from Offset, or -1 for "to
+	// the end of Path" (the whole file when Offset is 0).
 	Size int64
 	// File is the work-tree path the content is known as, or "" (for
 	// remotes that tell a helper about it, and for progress display).
 	File string
 }
 
-// Open opens the source for reading.
-func (s Source) Open() (*os.File, error) { return os.Open(s.Path) }
+// Whole reports whether the source is all of Path, so that a remote whose
+// helper program reads a file by name (rsync, external) can hand it Path.
+func (s Source) Whole() bool { return s.Offset == 0 && s.Size < 0 }
+
+// Open opens the source's bytes for reading; seeking is relative to the
+// start of the content, not of Path.
+func (s Source) Open() (io.ReadSeekCloser, error) {
+	f, err := os.Open(s.Path)
+	if err != nil {
+		return nil, err
+	}
+	if s.Offset == 0 && s.Size < 0 {
+		return f, nil
+	}
+	n := s.Size
+	if n < 0 {
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		n = fi.Size() - s.Offset
+	}
+	return sectionFile{io.NewSectionReader(f, s.Offset, n), f}, nil
+}
+
+// sectionFile is a section of an open file that closes the file.
+type sectionFile struct {
+	*io.SectionReader
+	f *os.File
+}
+
+func (s sectionFile) Close() error { return s.f.Close() }
 
 // Sink receives retrieved content. It is a file that may already hold a
 // prefix of the content from an interrupted attempt; a resuming remote

@@ -137,11 +137,7 @@ func (e *Engine) Upload(ctx context.Context, rm remote.Remote, k key.Key, file s
 	if err != nil {
 		return e.fail(Upload, rm, k, file, err)
 	}
-	size := int64(-1)
-	if k.HasSize {
-		size = k.Size
-	}
-	src := remote.Source{Path: path, Size: size, File: file}
+	src := remote.Source{Path: path, Size: -1, File: file}
 	attempt := func(ctx context.Context, m *meter) (int64, error) {
 		m.at(0)
 		err := rm.Store(ctx, k, src, m)
