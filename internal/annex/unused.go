@@ -229,7 +229,7 @@ func (ls UnusedLists) ParseUnusedSpec(spec string) ([]int, error) {
 		}
 		return numberRange(lo, hi), nil
 	}
-	bad := fmt.Errorf("Expected number or range, not %q", spec)
+	bad := fmt.Errorf("Expected number or range, not %q", spec) //nolint:staticcheck // git-annex's words
 	if a, b, ok := strings.Cut(spec, "-"); ok {
 		lo, err1 := readNumber(a)
 		hi, err2 := readNumber(b)

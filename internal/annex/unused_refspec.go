@@ -50,7 +50,7 @@ func ParseRefSpec(s string) (RefSpec, error) {
 		}
 	}
 	if len(bad) > 0 {
-		return RefSpec{}, fmt.Errorf("Parse error %s", strings.Join(bad, ", "))
+		return RefSpec{}, fmt.Errorf("Parse error %s", strings.Join(bad, ", ")) //nolint:staticcheck // git-annex's words
 	}
 	return spec, nil
 }

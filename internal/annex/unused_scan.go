@@ -110,7 +110,7 @@ func (r *Repo) worktreeKeys(ctx context.Context, use func(key.Key)) error {
 		if target, ok := look.readlink(r.paths.Abs(e.Path)); ok && gitcmd.HashBlob(r.git.ObjectFormat, []byte(target)) == e.SHA {
 			continue
 		}
-		data, ok, err := look.blob(ctx, e.SHA)
+		data, _, err := look.blob(ctx, e.SHA)
 		if err != nil {
 			return err
 		}
