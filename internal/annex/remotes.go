@@ -15,6 +15,7 @@ import (
 
 	"github.com/troveproject/trove/internal/config"
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/remote/gitlocal"
 	"github.com/troveproject/trove/internal/uuid"
@@ -38,9 +39,15 @@ type RemoteError struct {
 	Name string
 	URL  string
 	Kind error
+	// Cause is why a special remote could not be opened (nil for git
+	// remotes).
+	Cause error
 }
 
 func (e *RemoteError) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("special remote %s cannot be used: %v", e.Name, e.Cause)
+	}
 	switch e.Kind {
 	case ErrRemoteIgnored:
 		return fmt.Sprintf("remote %s is ignored because annex-ignore is set (run `git config --unset remote.%s.annex-ignore` to use it)", e.Name, e.Name)
@@ -51,8 +58,13 @@ func (e *RemoteError) Error() string {
 	return fmt.Sprintf("cannot determine uuid for %s (perhaps you need to run \"git annex sync\"?)", e.Name)
 }
 
-// Unwrap returns the kind.
-func (e *RemoteError) Unwrap() error { return e.Kind }
+// Unwrap returns the kind and the cause.
+func (e *RemoteError) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Kind, e.Cause}
+	}
+	return []error{e.Kind}
+}
 
 // remotesState is the command's view of its git remotes, built once.
 type remotesState struct {
@@ -64,6 +76,12 @@ type remotesState struct {
 	mu       sync.Mutex
 	peers    []*Repo // opened peer repositories, closed by closeRemotes
 	warnings []string
+	messages func(warning bool, msg string) // SetRemoteMessages
+
+	// registry holds the special remote types (all.Registry unless a test
+	// sets it before the first use).
+	regOnce  sync.Once
+	registry *remote.Registry
 
 	// receiving serialises PeerReceive of one key (striped by key hash),
 	// since its partial file is shared.
@@ -81,10 +99,12 @@ func (s *remotesState) lockReceive(k key.Key) func() {
 }
 
 // Remotes returns the usable remotes: git remotes whose URL is a local
-// path (bare or not, absolute, relative to the repository or file://),
-// ordered by cost then name. Remotes with annex-ignore, of other types
-// (ssh, http, special remotes: later) and whose UUID cannot be learned are
-// left out; an unreachable one adds a warning to Warnings. A remote whose
+// path (bare or not, absolute, relative to the repository or file://) and
+// special remotes (configured with annex-uuid and no URL, opened from
+// their remote.log entry through the type registry), ordered by cost then
+// name. Remotes with annex-ignore, of other types (ssh, http, special
+// remote types this build lacks) and whose UUID cannot be learned are
+// left out, each with a *RemoteError that Remote returns; an unreachable one adds a warning to Warnings. A remote whose
 // UUID is not in the git config yet is opened to learn it (initialising it
 // when it has a git-annex branch but no annex yet, as git-annex does) and
 // remote.<name>.annex-uuid is recorded. The list is built once per Repo;
@@ -131,15 +151,33 @@ func (r *Repo) warn(format string, args ...any) {
 
 func (r *Repo) loadRemotes(ctx context.Context) error {
 	r.remotes.unusable = map[string]error{}
+	var entries map[uuid.UUID]logs.Entry[logs.RemoteConfig]
 	for i := range r.cfg.Remotes {
 		rem := r.cfg.Remotes[i]
-		if rem.URL == "" {
-			// A special remote: none is supported yet.
-			r.remotes.unusable[rem.Name] = &RemoteError{Name: rem.Name, Kind: ErrRemoteNotSupported}
-			continue
-		}
 		if rem.Ignore {
 			r.remotes.unusable[rem.Name] = &RemoteError{Name: rem.Name, URL: rem.URL, Kind: ErrRemoteIgnored}
+			continue
+		}
+		if rem.URL == "" {
+			if rem.UUID.IsZero() {
+				r.remotes.unusable[rem.Name] = &RemoteError{Name: rem.Name, Kind: ErrRemoteNoUUID}
+				continue
+			}
+			if entries == nil {
+				var err error
+				if entries, err = r.remoteLog(ctx); err != nil {
+					return err
+				}
+			}
+			rm, err := r.openSpecial(ctx, rem, entries)
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				r.remotes.unusable[rem.Name] = &RemoteError{Name: rem.Name, Kind: ErrRemoteNotSupported, Cause: err}
+				continue
+			}
+			r.remotes.list = append(r.remotes.list, rm)
 			continue
 		}
 		path, ok := localRemotePath(rem.URL, r.paths.Top)
@@ -256,6 +294,13 @@ func (r *Repo) closeRemotes() error {
 	r.remotes.peers = nil
 	r.remotes.mu.Unlock()
 	var errs []error
+	for _, rm := range r.remotes.list {
+		if s, ok := rm.(*specialRemote); ok {
+			if err := s.Close(context.Background()); err != nil {
+				errs = append(errs, fmt.Errorf("close special remote %s: %w", s.name, err))
+			}
+		}
+	}
 	for _, p := range peers {
 		if _, err := p.Commit(context.Background()); err != nil {
 			errs = append(errs, fmt.Errorf("remote repository %s: %w", p.paths.Top, err))

@@ -1,0 +1,115 @@
+package annex
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/progress"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/uuid"
+)
+
+// specialRemote is an opened special remote as the repository sees it:
+// the type's remote (with its decorators) under the git remote's name,
+// data UUID and cost, refusing changes when annex-readonly is set. It
+// always offers InfoReporter, Whereiser, Availabler and Closer, delegating
+// to the remote below when it has them.
+type specialRemote struct {
+	remote.Remote
+	name     string
+	uuid     uuid.UUID
+	cost     float64
+	readOnly bool
+	typ      string
+	cfg      remote.Config
+}
+
+var (
+	_ remote.Remote       = (*specialRemote)(nil)
+	_ remote.InfoReporter = (*specialRemote)(nil)
+	_ remote.Whereiser    = (*specialRemote)(nil)
+	_ remote.Availabler   = (*specialRemote)(nil)
+	_ remote.Closer       = (*specialRemote)(nil)
+)
+
+// Name implements remote.Remote.
+func (s *specialRemote) Name() string { return s.name }
+
+// UUID implements remote.Remote: the data UUID.
+func (s *specialRemote) UUID() uuid.UUID { return s.uuid }
+
+// Cost implements remote.Remote.
+func (s *specialRemote) Cost() float64 { return s.cost }
+
+// Store implements remote.Remote; read-only remotes refuse.
+func (s *specialRemote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
+	if s.readOnly {
+		return s.readOnlyError()
+	}
+	return s.Remote.Store(ctx, k, src, m)
+}
+
+// Remove implements remote.Remote; read-only remotes refuse.
+func (s *specialRemote) Remove(ctx context.Context, k key.Key) error {
+	if s.readOnly {
+		return s.readOnlyError()
+	}
+	return s.Remote.Remove(ctx, k)
+}
+
+func (s *specialRemote) readOnlyError() error {
+	return fmt.Errorf("remote %s is read-only (annex-readonly is set; run `git config --unset remote.%s.annex-readonly` to allow changes): %w", s.name, s.name, remote.ErrReadOnly)
+}
+
+// Type implements remote.InfoReporter: the type= of remote.log.
+func (s *specialRemote) Type() string { return s.typ }
+
+// Info implements remote.InfoReporter: the type's own fields, then
+// encryption and chunking as git-annex's info shows them.
+func (s *specialRemote) Info() []remote.InfoField {
+	var out []remote.InfoField
+	seen := map[string]bool{}
+	if ir, ok := s.Remote.(remote.InfoReporter); ok {
+		for _, f := range ir.Info() {
+			out = append(out, f)
+			seen[f.Name] = true
+		}
+	}
+	if !seen["encryption"] {
+		out = append(out, remote.InfoField{Name: "encryption", Value: describeEncryption(s.cfg)})
+	}
+	if !seen["chunking"] {
+		out = append(out, remote.InfoField{Name: "chunking", Value: describeChunking(s.cfg)})
+	}
+	return out
+}
+
+// Whereis implements remote.Whereiser; nil when the remote below cannot
+// say.
+func (s *specialRemote) Whereis(ctx context.Context, k key.Key) ([]string, error) {
+	if w, ok := s.Remote.(remote.Whereiser); ok {
+		return w.Whereis(ctx, k)
+	}
+	return nil, nil
+}
+
+// Availability implements remote.Availabler.
+func (s *specialRemote) Availability() remote.Availability {
+	if a, ok := s.Remote.(remote.Availabler); ok {
+		return a.Availability()
+	}
+	return remote.GloballyAvailable
+}
+
+// Close implements remote.Closer.
+func (s *specialRemote) Close(ctx context.Context) error {
+	if c, ok := s.Remote.(remote.Closer); ok {
+		return c.Close(ctx)
+	}
+	return nil
+}
+
+// Unwrap returns the remote below (the type's remote with its
+// decorators).
+func (s *specialRemote) Unwrap() remote.Remote { return s.Remote }
