@@ -42,7 +42,7 @@ type SpecialRemote struct {
 }
 
 // SpecialRemotes returns every special remote of remote.log, sorted by
-// name then config UUID. It reads the branch and never contacts a remote.
+// config UUID (git-annex's order when it lists them). It reads the branch and never contacts a remote.
 func (r *Repo) SpecialRemotes(ctx context.Context) ([]SpecialRemote, error) {
 	entries, err := r.remoteLog(ctx)
 	if err != nil {
@@ -53,9 +53,6 @@ func (r *Repo) SpecialRemotes(ctx context.Context) ([]SpecialRemote, error) {
 		out = append(out, r.specialRemote(cu, remote.Config(e.Value)))
 	}
 	slices.SortFunc(out, func(a, b SpecialRemote) int {
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
 		return strings.Compare(string(a.ConfigUUID), string(b.ConfigUUID))
 	})
 	return out, nil
