@@ -67,15 +67,24 @@ func (p *peer) config() remote.Config {
 	return c
 }
 
-// exchange sends req on j and answers the helper's requests until it
-// sends a reply accept takes (accept returns true). Any other message, an
+// verdict is what an exchange's accept function makes of a reply.
+type verdict int
+
+const (
+	reject verdict = iota // not allowed now: a protocol error
+	more                  // part of a longer reply: keep reading
+	done                  // the final reply
+)
+
+// exchange sends req on j and answers the helper's requests until accept
+// says a reply is the final one. Any other message, an
 // ERROR, a failed Host call or ctx ending kills the helper, since it is
 // then in the middle of a request; the error names the remote and program.
-func (p *peer) exchange(ctx context.Context, j *job, req extproto.Message, m progress.Meter, accept func(extproto.Message) bool) error {
+func (p *peer) exchange(ctx context.Context, j *job, req extproto.Message, m progress.Meter, accept func(extproto.Message) verdict) error {
 	if err := j.send(req); err != nil {
 		return err
 	}
-	var done int64
+	var progressed int64
 	for {
 		msg, err := j.recv(ctx)
 		if err != nil {
@@ -85,15 +94,22 @@ func (p *peer) exchange(ctx context.Context, j *job, req extproto.Message, m pro
 			j.h.fail(fmt.Errorf("external special remote error: %s", msg.Param(0)))
 			return j.h.failure()
 		}
-		if handled, err := p.answer(ctx, j, msg, m, &done); handled {
+		if handled, err := p.answer(ctx, j, msg, m, &progressed); handled {
 			if err != nil {
 				j.h.fail(err)
 				return j.h.failure()
 			}
 			continue
 		}
-		if accept(msg) {
+		switch accept(msg) {
+		case done:
 			return nil
+		case more:
+			continue
+		}
+		if msg.Command == extproto.UnsupportedRequest {
+			// The helper is in a clean state: it answered.
+			return fmt.Errorf("external special remote %s: %s: %w", p.label(), req.Command, remote.ErrUnsupported)
 		}
 		j.h.fail(fmt.Errorf("protocol error: unexpected %q in reply to %s (command not allowed at this time)", msg.String(), req.Command))
 		return j.h.failure()
@@ -265,15 +281,15 @@ func (p *peer) handshake(ctx context.Context, h *helper) error {
 	}
 	var exts []string
 	err = p.exchange(ctx, j, extproto.New(extproto.Extensions, strings.Join(extproto.SupportedExtensions, " ")), nil,
-		func(m extproto.Message) bool {
+		func(m extproto.Message) verdict {
 			switch m.Command {
 			case extproto.Extensions:
 				exts = strings.FieldsFunc(m.Param(0), func(r rune) bool { return r == ' ' || r == '\t' })
-				return true
+				return done
 			case extproto.UnsupportedRequest:
-				return true
+				return done
 			}
-			return false
+			return reject
 		})
 	if err != nil {
 		return err
@@ -298,7 +314,7 @@ func (p *peer) handshake(ctx context.Context, h *helper) error {
 // message, or UNSUPPORTED-REQUEST, and reports which.
 func (p *peer) simple(ctx context.Context, j *job, req extproto.Message, success, failure string) (ok bool, msg string, err error) {
 	supported := true
-	err = p.exchange(ctx, j, req, nil, func(m extproto.Message) bool {
+	err = p.exchange(ctx, j, req, nil, func(m extproto.Message) verdict {
 		switch m.Command {
 		case success:
 			ok = true
@@ -307,12 +323,32 @@ func (p *peer) simple(ctx context.Context, j *job, req extproto.Message, success
 		case extproto.UnsupportedRequest:
 			supported = false
 		default:
-			return false
+			return reject
 		}
-		return true
+		return done
 	})
 	if err == nil && !supported {
 		err = fmt.Errorf("external special remote %s: %s: %w", p.label(), req.Command, remote.ErrUnsupported)
 	}
 	return ok, msg, err
+}
+
+// start starts a helper and does the handshake.
+func (p *peer) start(ctx context.Context) (*helper, error) {
+	h, err := startHelper(p.program, p.name, func(line string) { p.host.Warn(line) })
+	if err != nil {
+		return nil, err
+	}
+	if err := p.handshake(ctx, h); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// failed is the error for a request the helper answered with a failure.
+func (p *peer) failed(what, msg string) error {
+	if msg == "" {
+		return fmt.Errorf("external special remote %s: %s failed", p.label(), what)
+	}
+	return fmt.Errorf("external special remote %s: %s failed: %s", p.label(), what, msg)
 }
