@@ -72,6 +72,9 @@ func (h *AnnexHuman) clearMeter() {
 }
 
 func actionSubject(a Action) string {
+	if a.Subject != "" {
+		return a.Subject
+	}
 	if a.File != "" {
 		return a.File
 	}

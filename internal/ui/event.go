@@ -14,6 +14,9 @@ type Action struct {
 	Input []string
 	// Key is the annex key, empty when not known (JSON field omitted).
 	Key string
+	// Subject, when set, is what human output names the action by instead
+	// of File or Key (addurl names the URL). It is not part of JSON.
+	Subject string
 }
 
 // Note is text attached to an action: "(from origin...)" style short notes

@@ -239,7 +239,9 @@ func (c *Client) downloadFile(ctx context.Context, rawURL, path string, dst remo
 		return &DownloadError{URL: rawURL, Msg: err.Error(), Err: err}
 	}
 	m.SetTotal(fi.Size())
-	m.Add(off)
+	if off > 0 {
+		m.Add(off)
+	}
 	return copyBody(ctx, rawURL, dst, f, m)
 }
 
@@ -288,7 +290,9 @@ func (c *Client) downloadHTTP(ctx context.Context, rawURL string, dst remote.Sin
 	if resp.ContentLength >= 0 {
 		m.SetTotal(off + resp.ContentLength)
 	}
-	m.Add(off)
+	if off > 0 {
+		m.Add(off)
+	}
 	return copyBody(ctx, rawURL, dst, resp.Body, m)
 }
 
