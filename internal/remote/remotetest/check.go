@@ -259,8 +259,9 @@ func (e *env) cancelledBefore(ctx context.Context) error {
 }
 
 // cancelledMidway cancels a store at its first progress report: either
-// the store fails with context.Canceled and the key is absent, or it had
-// finished and the key is present.
+// the store fails with context.Canceled and the key is absent or whole
+// (the remote had received it all), or it had finished and the key is
+// present.
 func (e *env) cancelledMidway(ctx context.Context) error {
 	size := e.opts.Size
 	if e.opts.Large > size {
@@ -279,8 +280,13 @@ func (e *env) cancelledMidway(ctx context.Context) error {
 	case !errors.Is(err, context.Canceled):
 		err = fmt.Errorf("store %s cancelled midway: %w (want an error wrapping context.Canceled)", c.key, err)
 	default:
-		if err = e.present(ctx, c, false); err != nil {
-			err = fmt.Errorf("after a cancelled store: %w", err)
+		// The remote may have received everything before it saw the
+		// cancellation; then the whole content must be there.
+		var have bool
+		if have, err = e.r.CheckPresent(ctx, c.key); err == nil && have {
+			if err = e.retrieve(ctx, c); err != nil {
+				err = fmt.Errorf("a cancelled store left content that is not whole: %w", err)
+			}
 		}
 	}
 	return e.cleanup(err, c)
