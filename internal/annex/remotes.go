@@ -18,6 +18,7 @@ import (
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/remote/gitlocal"
+	"github.com/troveproject/trove/internal/remote/web"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -209,6 +210,7 @@ func (r *Repo) loadRemotes(ctx context.Context) error {
 			Open:     r.peerOpener(rem.Name, rem.UUID, path, opened),
 		}))
 	}
+	r.remotes.list = append(r.remotes.list, r.webRemote())
 	slices.SortStableFunc(r.remotes.list, func(a, b remote.Remote) int {
 		switch {
 		case a.Cost() < b.Cost():
@@ -219,6 +221,13 @@ func (r *Repo) loadRemotes(ctx context.Context) error {
 		return strings.Compare(a.Name(), b.Name())
 	})
 	return nil
+}
+
+// webRemote is the built-in web remote (uuid.Web), which git-annex lists
+// among the remotes: it downloads the URLs of a key's url log.
+func (r *Repo) webRemote() remote.Remote {
+	h := r.newSpecialHost("web", uuid.Web, uuid.Web, remote.Config{"type": "web"})
+	return web.New(h, web.ConfigOptions(r.cfg.Git().Get))
 }
 
 // remoteCost is annex-cost, or git-annex's cost of a local repository.

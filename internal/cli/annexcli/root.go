@@ -65,6 +65,7 @@ func commands(g *invocation.Globals) []*cobra.Command {
 	cmds = append(cmds, settingsCommands(g)...)
 	cmds = append(cmds, syncCommands(g)...)
 	cmds = append(cmds, transferCommands(g)...)
+	cmds = append(cmds, specialRemoteCommands(g)...)
 	cmds = append(cmds, urlCommands(g)...)
 	return cmds
 }

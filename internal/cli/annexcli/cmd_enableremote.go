@@ -1,0 +1,58 @@
+package annexcli
+
+import (
+	"context"
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/troveproject/trove/internal/annex"
+	"github.com/troveproject/trove/internal/cli/invocation"
+	"github.com/troveproject/trove/internal/ui"
+)
+
+func newEnableRemoteCommand(g *invocation.Globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "enableremote NAME PARAM=VALUE ...",
+		Short: "enables git-annex to use a remote",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name, params := "", []string(nil)
+			if len(args) > 0 {
+				name, params = args[0], args[1:]
+			}
+			return runEnableRemote(cmd.Context(), g, name, params)
+		},
+	}
+}
+
+func runEnableRemote(ctx context.Context, g *invocation.Globals, name string, params []string) error {
+	s, err := openSession(ctx, g)
+	if err != nil {
+		return err
+	}
+	s.routeRemoteMessages()
+	if name == "" {
+		_, err := s.repo.EnableRemote(ctx, name, params)
+		return s.finish(ctx, err)
+	}
+	var t *ui.Task
+	if known, err := s.repo.SpecialRemotes(ctx); err == nil {
+		for _, sr := range known {
+			if sr.Name == name {
+				t = s.out.Begin(ui.Action{Command: "enableremote", File: name})
+				break
+			}
+		}
+	}
+	if t == nil {
+		if _, ok := s.repo.Config().Remote(name); ok {
+			t = s.out.Begin(ui.Action{Command: "enableremote", File: name})
+		}
+	}
+	_, err = s.repo.EnableRemote(ctx, name, params)
+	if t == nil || errors.Is(err, annex.ErrRemoteUsage) {
+		return s.finish(ctx, err)
+	}
+	s.endSetup(t, err)
+	return s.finish(ctx, nil)
+}
