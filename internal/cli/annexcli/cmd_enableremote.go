@@ -56,3 +56,21 @@ func runEnableRemote(ctx context.Context, g *invocation.Globals, name string, pa
 	s.endSetup(t, err)
 	return s.finish(ctx, nil)
 }
+
+// autoEnableRemotes enables the autoenable=true special remotes as part
+// of init's action t, in git-annex's words; a remote that cannot be
+// enabled is a warning, not a failure of init.
+func (s *session) autoEnableRemotes(ctx context.Context, t *ui.Task) {
+	s.routeRemoteMessages()
+	err := s.repo.AutoEnableRemotes(ctx, func(name string, done bool, err error) {
+		switch {
+		case !done:
+			t.Note("Auto enabling special remote " + name + "...")
+		case err != nil:
+			t.Warn(err.Error())
+		}
+	})
+	if err != nil {
+		t.Warn(err.Error())
+	}
+}

@@ -13,20 +13,21 @@ import (
 
 func newInitCommand(g *invocation.Globals) *cobra.Command {
 	var version int
+	var noAutoEnable bool
 	c := &cobra.Command{
 		Use:   "init [DESCRIPTION]",
 		Short: "initialize git-annex",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runInit(cmd.Context(), g, strings.Join(args, " "), version)
+			return runInit(cmd.Context(), g, strings.Join(args, " "), version, !noAutoEnable)
 		},
 	}
 	c.Flags().IntVar(&version, "version", 0, "override default annex.version")
 	c.Flags().Bool("autoenable", false, "enable special remotes configured with autoenable=true")
-	c.Flags().Bool("no-autoenable", false, "do not enable special remotes configured with autoenable=true")
+	c.Flags().BoolVar(&noAutoEnable, "no-autoenable", false, "do not enable special remotes configured with autoenable=true")
 	return c
 }
 
-func runInit(ctx context.Context, g *invocation.Globals, desc string, version int) error {
+func runInit(ctx context.Context, g *invocation.Globals, desc string, version int, autoEnable bool) error {
 	out := newOutput(g)
 	t := out.Begin(ui.Action{Command: "init", File: desc})
 	repo, err := annex.Init(ctx, g.Dir, annex.InitOptions{Description: desc, Version: version, ConfigParams: g.ConfigParams, Dir: g.Dir})
@@ -36,7 +37,10 @@ func runInit(ctx context.Context, g *invocation.Globals, desc string, version in
 		_ = out.Close()
 		return invocation.Failed()
 	}
-	t.End(true, nil)
 	s := &session{g: g, repo: repo, out: out}
+	if autoEnable {
+		s.autoEnableRemotes(ctx, t)
+	}
+	t.End(true, nil)
 	return s.finish(ctx, nil)
 }
