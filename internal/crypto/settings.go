@@ -41,14 +41,15 @@ func ParseSettings(cfg map[string]string) (Settings, error) {
 	}
 	s := Settings{MAC: mac, Cipher: cfg["cipher"]}
 	enc := cfg["encryption"]
+	cipherKeys, pubKeys := splitKeyIDs(cfg["cipherkeys"]), splitKeyIDs(cfg["pubkeys"])
 	switch {
-	case s.Cipher != "" && cfg["cipherkeys"] != "":
-		s.Scheme, s.KeyIDs = Hybrid, splitKeyIDs(cfg["cipherkeys"])
+	case s.Cipher != "" && len(cipherKeys) > 0:
+		s.Scheme, s.KeyIDs = Hybrid, cipherKeys
 		if enc == string(PubKey) {
 			s.Scheme = PubKey
 		}
-	case s.Cipher != "" && cfg["pubkeys"] != "":
-		s.Scheme, s.KeyIDs = SharedPubKey, splitKeyIDs(cfg["pubkeys"])
+	case s.Cipher != "" && len(pubKeys) > 0:
+		s.Scheme, s.KeyIDs = SharedPubKey, pubKeys
 	case s.Cipher != "":
 		s.Scheme = Shared
 	case enc == "" || enc == string(None):
