@@ -140,6 +140,7 @@ func (r *Repo) RepoUUIDInfo(ctx context.Context, u uuid.UUID) (RepoUUIDInfo, err
 	}
 	if info.RemoteName != "" {
 		if rm, err := r.Remote(ctx, info.RemoteName); err == nil {
+			info.Cost, info.HasCost = rm.Cost(), true
 			if ir, ok := rm.(remote.InfoReporter); ok {
 				if info.Type == "" {
 					info.Type = ir.Type()

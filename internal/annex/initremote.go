@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/troveproject/trove/internal/remote"
@@ -197,19 +199,21 @@ func (r *Repo) setupSpecial(ctx context.Context, mode remote.SetupMode, res Spec
 	return out, nil
 }
 
-// configureSpecial writes the local git config of a special remote.
+// configureSpecial writes the local git config of a special remote in
+// git-annex's order: the type's settings, annex-uuid, annex-config-uuid
+// (--sameas remotes), skipfetchall.
 func (r *Repo) configureSpecial(ctx context.Context, res SpecialRemoteResult, gitConfig map[string]string) error {
 	p := "remote." + res.Name + "."
+	for _, k := range slices.Sorted(maps.Keys(gitConfig)) {
+		if err := setConfig(ctx, r.git, p+k, gitConfig[k]); err != nil {
+			return err
+		}
+	}
 	if err := setConfig(ctx, r.git, p+"annex-uuid", string(res.UUID)); err != nil {
 		return err
 	}
 	if res.ConfigUUID != res.UUID {
 		if err := setConfig(ctx, r.git, p+"annex-config-uuid", string(res.ConfigUUID)); err != nil {
-			return err
-		}
-	}
-	for k, v := range gitConfig {
-		if err := setConfig(ctx, r.git, p+k, v); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,12 @@ func runRenameRemote(ctx context.Context, g *invocation.Globals, old, new string
 	if errors.Is(err, annex.ErrRemoteUsage) || errors.As(err, &unknown) {
 		return s.finish(ctx, err)
 	}
-	// git-annex names the action "rename", without the remote.
-	s.endSetup(s.out.Begin(ui.Action{Command: "rename"}), err)
+	// git-annex names the action "rename", without the remote: its line
+	// is "rename ok", which an action line with no file cannot give.
+	if err == nil && s.g.Face == invocation.FaceAnnex && !s.g.Quiet {
+		s.out.Record(ui.Record{Human: "rename ok"})
+		return s.finish(ctx, nil)
+	}
+	s.endSetup(s.out.Begin(ui.Action{Command: "rename", File: old}), err)
 	return s.finish(ctx, nil)
 }
