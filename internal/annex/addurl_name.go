@@ -23,7 +23,7 @@ func URLFileName(rawURL string, depth int, hasDepth bool) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bad uri %s", rawURL)
 	}
-	full := u.Hostname() + u.EscapedPath()
+	full := regName(u.Host) + u.EscapedPath()
 	if u.RawQuery != "" || u.ForceQuery {
 		full += "?" + u.RawQuery
 	}
@@ -37,6 +37,8 @@ func URLFileName(rawURL string, depth int, hasDepth bool) (string, error) {
 		}
 	}
 	switch {
+	case len(bits) == 0:
+		return "", fmt.Errorf("bad uri %s", rawURL)
 	case depth >= len(bits):
 	case depth > 0:
 		bits = bits[depth:]
@@ -46,6 +48,21 @@ func URLFileName(rawURL string, depth int, hasDepth bool) (string, error) {
 		return "", fmt.Errorf("bad --pathdepth")
 	}
 	return strings.Join(bits, "/"), nil
+}
+
+// regName is the host of an authority without the port, IPv6 brackets
+// kept (Network.URI's uriRegName).
+func regName(host string) string {
+	if strings.HasPrefix(host, "[") {
+		if i := strings.IndexByte(host, ']'); i >= 0 {
+			return host[:i+1]
+		}
+		return host
+	}
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		return host[:i]
+	}
+	return host
 }
 
 // SanitizeFileName makes an untrusted string safe as one file name, as
