@@ -306,5 +306,3 @@ func FuzzParseRemoteParams(f *testing.F) {
 		}
 	})
 }
-
-
