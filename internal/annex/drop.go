@@ -72,18 +72,9 @@ func (e *RequiredContentError) Error() string {
 // (Dropped is true: it is gone). After a drop the location log records
 // this repository as missing it. Safe for concurrent use on different keys.
 func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropResult, error) {
-	d, err := r.dropper(ctx)
-	if err != nil {
-		return DropResult{}, err
-	}
-	num, minc, err := d.copiesFor(ctx, it, opts)
-	if err != nil {
-		return DropResult{}, err
-	}
-	if opts.Auto {
-		if ok, err := d.autoWants(ctx, it, r.here, num); err != nil || !ok {
-			return DropResult{Skipped: err == nil}, err
-		}
+	d, num, minc, skip, err := r.dropPlan(ctx, it, r.here, opts)
+	if err != nil || skip {
+		return DropResult{Skipped: skip}, err
 	}
 	lock, err := r.objects.LockForRemoval(ctx, it.Key)
 	switch {
@@ -123,18 +114,9 @@ func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropRe
 // trusted. After Remove succeeds the location log records rm as missing
 // the content. Removing content rm lacks is not an error.
 func (r *Repo) DropFrom(ctx context.Context, it Item, rm remote.Remote, opts DropOptions) (DropResult, error) {
-	d, err := r.dropper(ctx)
-	if err != nil {
-		return DropResult{}, err
-	}
-	num, minc, err := d.copiesFor(ctx, it, opts)
-	if err != nil {
-		return DropResult{}, err
-	}
-	if opts.Auto {
-		if ok, err := d.autoWants(ctx, it, rm.UUID(), num); err != nil || !ok {
-			return DropResult{Skipped: err == nil}, err
-		}
+	d, num, minc, skip, err := r.dropPlan(ctx, it, rm.UUID(), opts)
+	if err != nil || skip {
+		return DropResult{Skipped: skip}, err
 	}
 	var res DropResult
 	if !opts.Force {
@@ -155,6 +137,25 @@ func (r *Repo) DropFrom(ctx context.Context, it Item, rm remote.Remote, opts Dro
 	}
 	res.Dropped = true
 	return res, r.logDropped(ctx, it.Key, rm.UUID(), opts)
+}
+
+// dropPlan returns the command's dropper and the numcopies and mincopies
+// a drop of it from u needs; skip is set when --auto leaves it alone.
+func (r *Repo) dropPlan(ctx context.Context, it Item, u uuid.UUID, opts DropOptions) (d *dropper, num, minc int, skip bool, err error) {
+	if d, err = r.dropper(ctx); err != nil {
+		return nil, 0, 0, false, err
+	}
+	if num, minc, err = d.copiesFor(ctx, it, opts); err != nil {
+		return nil, 0, 0, false, err
+	}
+	if opts.Auto {
+		ok, err := d.autoWants(ctx, it, u, num)
+		if err != nil {
+			return nil, 0, 0, false, err
+		}
+		skip = !ok
+	}
+	return d, num, minc, skip, nil
 }
 
 // describe names the item in errors.

@@ -244,22 +244,8 @@ func (r *Repo) changeBranch(ctx context.Context, path string, f func(old []byte)
 // if the command dies first, the content is still in the object store and
 // `git annex fsck` records it again, so nothing is lost. Records that
 // content is gone are never deferred (see logLocation).
-func (r *Repo) logPresent(ctx context.Context, k key.Key) error {
-	p := logs.LocationLogPath(k, r.cfg.BranchHash1)
-	now := r.now()
-	here := r.here
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.pending == nil {
-		r.pending = annexbranch.Changes{}
-	}
-	r.pending.Add(p, func(old []byte) []byte {
-		out, changed := logs.AddLocation(old, here, logs.Present, now)
-		if !changed {
-			return old
-		}
-		return out
-	})
+func (r *Repo) logPresent(_ context.Context, k key.Key) error {
+	r.logPresentAt(k, r.here)
 	return nil
 }
 

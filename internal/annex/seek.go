@@ -12,9 +12,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/troveproject/trove/internal/annexbranch"
 	"github.com/troveproject/trove/internal/key"
-	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/pointer"
 	"github.com/troveproject/trove/internal/uuid"
 )
@@ -51,7 +49,7 @@ func (it Item) Shown() string {
 
 // SeekOptions say what a transfer command acts on. At most one of Inputs,
 // All, Keys, Unused and Branch may be set; with none, the whole work tree
-// is sought.
+// is sought (all keys, as All, in a bare repository).
 type SeekOptions struct {
 	// Inputs are paths relative to the top (see Paths.ToRepo).
 	Inputs []string
@@ -76,10 +74,6 @@ type SeekOptions struct {
 
 // ErrSeekConflict is git-annex's refusal of more than one seek mode.
 var ErrSeekConflict = errors.New("Can only specify one of file names, --all, --branch, --unused, --failed, --key, or --incomplete")
-
-// seekAhead is how many items Seek enumerates, and whose location logs it
-// asks git for, ahead of the one fn is working on.
-const seekAhead = 256
 
 // Validate reports an error when more than one seek mode is set.
 func (o SeekOptions) Validate() error {
@@ -108,9 +102,10 @@ func (r *Repo) Seek(ctx context.Context, opts SeekOptions, fn func(Item) error) 
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	return r.withLocationsAhead(ctx, func(ctx context.Context, send func(Item) error) error {
-		return r.enumerate(ctx, opts, send)
-	}, func(it Item) error {
+	return withLocationsAhead(ctx, r, func(ctx context.Context, send func(Item, *key.Key) error) error {
+		return r.enumerate(ctx, opts, func(it Item) error { return send(it, &it.Key) })
+	}, func(it Item, log []byte) error {
+		it.locationLog, it.hasLocationLog = log, true
 		if opts.Matcher != nil {
 			ok, err := opts.Matcher.MatchItem(ctx, it)
 			if err != nil || !ok {
@@ -124,7 +119,9 @@ func (r *Repo) Seek(ctx context.Context, opts SeekOptions, fn func(Item) error) 
 // enumerate sends every item of opts, before matching.
 func (r *Repo) enumerate(ctx context.Context, opts SeekOptions, send func(Item) error) error {
 	switch {
-	case opts.All:
+	case opts.All || (r.git.Bare && len(opts.Inputs) == 0 && len(opts.Keys) == 0 && !opts.Unused && opts.Branch == ""):
+		// A bare repository has no work tree: git-annex acts on all
+		// keys when given no paths there.
 		ks, err := r.branchKeys(ctx)
 		if err != nil {
 			return err
@@ -314,62 +311,4 @@ func (r *Repo) ItemLocations(ctx context.Context, it Item) ([]uuid.UUID, error) 
 		return presentUUIDs(it.locationLog), nil
 	}
 	return r.Locations(ctx, it.Key)
-}
-
-// withLocationsAhead runs produce in a goroutine and calls fn in order for
-// what it sends, with each item's location log requested from git when it
-// was sent, so git, the enumeration and fn work at the same time.
-func (r *Repo) withLocationsAhead(ctx context.Context, produce func(ctx context.Context, send func(Item) error) error, fn func(Item) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	pl, err := r.branch.NewPipeline(ctx)
-	if err != nil {
-		return err
-	}
-	type pending struct {
-		it Item
-		pd annexbranch.Pending
-	}
-	ch := make(chan pending, seekAhead)
-	var prodErr error
-	go func() {
-		defer close(ch)
-		prodErr = produce(ctx, func(it Item) error {
-			pd, err := pl.Request(ctx, logs.LocationLogPath(it.Key, r.cfg.BranchHash1))
-			if err != nil {
-				return err
-			}
-			select {
-			case ch <- pending{it, pd}:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-	}()
-	var fnErr error
-	for p := range ch {
-		if fnErr != nil {
-			continue // cancelled; let the producer end
-		}
-		data, err := pl.Result(p.pd)
-		if err != nil {
-			fnErr = err
-			cancel()
-			continue
-		}
-		p.it.locationLog, p.it.hasLocationLog = data, true
-		if err := fn(p.it); err != nil {
-			fnErr = err
-			cancel()
-		}
-	}
-	closeErr := pl.Close()
-	switch {
-	case fnErr != nil:
-		return fnErr
-	case prodErr != nil:
-		return prodErr
-	}
-	return closeErr
 }

@@ -38,24 +38,10 @@ func newCopyCommand(g *invocation.Globals) *cobra.Command {
 	return c
 }
 
-// errFromOrTo is git-annex's refusal of copy and move without a direction.
-func errFromOrTo() error { return invocation.Exit(1, "git-annex: Specify --from or --to") }
-
 func runCopy(ctx context.Context, g *invocation.Globals, o copyOptions, args []string, terms []MatchTerm) error {
-	if (o.from == "") == (o.to == "") {
-		return errFromOrTo()
-	}
-	s, err := openSession(ctx, g)
-	if err != nil {
+	s, rm, err := openDirected(ctx, g, o.from, o.to)
+	if s == nil || err != nil {
 		return err
-	}
-	name := o.to
-	if name == "" {
-		name = o.from
-	}
-	rm, err := s.remoteNamed(ctx, name)
-	if err != nil {
-		return s.finish(ctx, err)
 	}
 	err = s.runItems(ctx, "copy", o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
 		if o.from != "" {

@@ -8,21 +8,15 @@ import (
 
 	"github.com/troveproject/trove/internal/annex"
 	"github.com/troveproject/trove/internal/cli/invocation"
-	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/ui"
 )
 
 // dropOptions are the flags of `git annex drop`.
 type dropOptions struct {
-	from      string
-	auto      bool
-	all       bool
-	keys      []string
-	unused    bool
-	branch    string
-	batch     batchOptions
-	batchKeys bool
+	seek seekFlags
+	from string
+	auto bool
 }
 
 func newDropCommand(g *invocation.Globals) *cobra.Command {
@@ -32,28 +26,48 @@ func newDropCommand(g *invocation.Globals) *cobra.Command {
 		Short: "remove content of files from repository",
 	}
 	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
-		return runDrop(cmd.Context(), g, o, args, terms)
+		return withBufferedStdout(g, o.seek.batching(), func(g *invocation.Globals) error {
+			return runDrop(cmd.Context(), g, o, args, terms)
+		})
 	})
 	f := c.Flags()
 	f.StringVarP(&o.from, "from", "f", "", "drop content from a remote")
 	f.BoolVarP(&o.auto, "auto", "a", false, "automatic mode")
-	f.BoolVarP(&o.all, "all", "A", false, "operate on all versions of all files")
-	f.StringArrayVar(&o.keys, "key", nil, "operate on specified key")
-	f.BoolVarP(&o.unused, "unused", "U", false, "operate on files found by last run of git-annex unused")
-	f.StringVar(&o.branch, "branch", "", "operate on files in the specified branch or treeish")
-	f.BoolVar(&o.batchKeys, "batch-keys", false, "enable batch mode, with keys input")
+	addSeekFlags(c, &o.seek)
 	addJSONFlags(c, g, false)
 	addJobsFlag(c, g)
-	addBatchFlags(c, &o.batch)
 	return c
 }
 
-// dropper is one drop command's repository, target and output.
+// dropRun is one drop command's session, settings and target.
 type dropRun struct {
 	s    *session
-	o    dropOptions
 	opts annex.DropOptions
 	rm   remote.Remote // nil for a local drop
+}
+
+// dropOptionsOf are the annex.DropOptions the global flags ask for.
+func dropOptionsOf(g *invocation.Globals) annex.DropOptions {
+	opts := annex.DropOptions{Force: g.Force}
+	if g.NumCopies >= 0 {
+		opts.NumCopies = max(g.NumCopies, 1)
+	}
+	if g.MinCopies >= 0 {
+		opts.MinCopies = max(g.MinCopies, 1)
+	}
+	return opts
+}
+
+// dropTarget returns the remote --from names, or nil when it is empty or
+// names this repository.
+func (s *session) dropTarget(ctx context.Context, from string) (remote.Remote, error) {
+	if from == "" {
+		return nil, nil
+	}
+	if u, err := s.repo.FindRepo(ctx, from); err == nil && u == s.repo.UUID() {
+		return nil, nil
+	}
+	return s.repo.Remote(ctx, from)
 }
 
 func runDrop(ctx context.Context, g *invocation.Globals, o dropOptions, args []string, terms []MatchTerm) error {
@@ -61,87 +75,12 @@ func runDrop(ctx context.Context, g *invocation.Globals, o dropOptions, args []s
 	if err != nil {
 		return err
 	}
-	d := &dropRun{s: s, o: o, opts: annex.DropOptions{Force: g.Force, Auto: o.auto, Unused: o.unused}}
-	if g.NumCopies >= 0 {
-		d.opts.NumCopies = max(g.NumCopies, 1)
-	}
-	if g.MinCopies >= 0 {
-		d.opts.MinCopies = max(g.MinCopies, 1)
-	}
-	if o.from != "" {
-		u, ferr := s.repo.FindRepo(ctx, o.from)
-		if ferr != nil || u != s.repo.UUID() {
-			rm, err := s.repo.Remote(ctx, o.from)
-			if err != nil {
-				return s.finish(ctx, err)
-			}
-			d.rm = rm
-		}
-	}
-	m, err := s.matcher(ctx, terms)
-	if err != nil {
+	d := &dropRun{s: s, opts: dropOptionsOf(g)}
+	d.opts.Auto, d.opts.Unused = o.auto, o.seek.unused
+	if d.rm, err = s.dropTarget(ctx, o.from); err != nil {
 		return s.finish(ctx, err)
 	}
-	if o.batch.enabled || o.batchKeys {
-		return s.finish(ctx, d.batch(ctx, m))
-	}
-	seek := annex.SeekOptions{All: o.all, Unused: o.unused, Branch: o.branch, Matcher: m}
-	for _, ks := range o.keys {
-		k, err := key.Parse(ks)
-		if err != nil {
-			return s.finish(ctx, invocation.Exit(1, "git-annex: bad key %s", ks))
-		}
-		seek.Keys = append(seek.Keys, k)
-	}
-	if len(args) > 0 {
-		seek.Inputs = s.resolveInputs("drop", args)
-		if len(seek.Inputs) == 0 {
-			return s.finish(ctx, nil)
-		}
-		seek.Given = args
-	}
-	seek.NotFound = func(input string) error {
-		s.g.Stdio.Err.Write([]byte("git-annex: " + input + " not found\n"))
-		s.out.Fail("drop")
-		return nil
-	}
-	err = s.repo.Seek(ctx, seek, func(it annex.Item) error {
-		d.drop(ctx, it)
-		return nil
-	})
-	return s.finish(ctx, err)
-}
-
-// batch drops each file (--batch) or key (--batch-keys) read from stdin,
-// answering each line with its result or an empty line.
-func (d *dropRun) batch(ctx context.Context, m *annex.Matcher) error {
-	return d.o.batch.each(d.s.g, func(line string) error {
-		var it annex.Item
-		var ok bool
-		var err error
-		if d.o.batchKeys {
-			k, perr := key.Parse(line)
-			if perr != nil {
-				d.o.batch.empty(d.s.g)
-				return nil
-			}
-			it, ok, err = d.s.repo.SeekKey(ctx, k, line, m)
-		} else {
-			p, perr := d.s.repo.Paths().ToRepo(line)
-			if perr != nil {
-				d.o.batch.empty(d.s.g)
-				return nil
-			}
-			it, ok, err = d.s.repo.SeekFile(ctx, p, line, m)
-		}
-		if err != nil {
-			return err
-		}
-		if !ok || !d.drop(ctx, it) {
-			d.o.batch.empty(d.s.g)
-		}
-		return nil
-	})
+	return s.finish(ctx, s.runItems(ctx, "drop", o.seek, args, terms, d.drop))
 }
 
 // drop drops one item and reports it; it returns false when there was
@@ -172,7 +111,15 @@ func (d *dropRun) drop(ctx context.Context, it annex.Item) bool {
 	if err == nil && res.Skipped {
 		return false
 	}
-	t := s.out.Begin(a)
+	s.endDrop(s.out.Begin(a), err, false)
+	return true
+}
+
+// endDrop ends t with the outcome of a drop (of drop, dropunused or
+// move), a refusal rendered as git-annex renders it: its first note on
+// the action's line and the "wanted" repositories in JSON, or for move
+// every note on a line of its own and no "wanted".
+func (s *session) endDrop(t *ui.Task, err error, forMove bool) {
 	var unsafe *annex.UnsafeDropError
 	var required *annex.RequiredContentError
 	switch {
@@ -180,16 +127,20 @@ func (d *dropRun) drop(ctx context.Context, it annex.Item) bool {
 		t.End(true, nil)
 	case errors.As(err, &unsafe):
 		for i, n := range unsafe.Notes() {
-			t.AddNote(ui.Note{Text: n.Text, Long: i > 0, HumanOnly: n.HumanOnly})
+			t.AddNote(ui.Note{Text: n.Text, Long: i > 0 || forMove, HumanOnly: n.HumanOnly})
 		}
 		if s.g.Face == invocation.FaceTrove {
 			t.Warn(unsafe.Hint("trove annex"))
 		}
-		wanted := []ui.Object{}
-		for _, c := range unsafe.Wanted() {
-			wanted = append(wanted, ui.Object{"description": c.Description, "here": c.Here, "uuid": string(c.UUID)})
+		var extra ui.Object
+		if !forMove {
+			wanted := []ui.Object{}
+			for _, c := range unsafe.Wanted() {
+				wanted = append(wanted, ui.Object{"description": c.Description, "here": c.Here, "uuid": string(c.UUID)})
+			}
+			extra = ui.Object{"wanted": wanted}
 		}
-		t.End(false, ui.Object{"wanted": wanted})
+		t.End(false, extra)
 	case errors.As(err, &required):
 		t.AddNote(ui.Note{Text: "That file is required content. It cannot be dropped!", Long: true})
 		t.AddNote(ui.Note{Text: "(Use --force to override this check, or adjust required content configuration.)", Long: true})
@@ -198,5 +149,4 @@ func (d *dropRun) drop(ctx context.Context, it annex.Item) bool {
 		t.Warn(err.Error())
 		t.End(false, nil)
 	}
-	return true
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/troveproject/trove/internal/annex"
 	"github.com/troveproject/trove/internal/cli/invocation"
-	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/transfer"
 	"github.com/troveproject/trove/internal/ui"
 )
@@ -70,21 +69,11 @@ func runDropUnused(ctx context.Context, g *invocation.Globals, from string, args
 	if err != nil {
 		return s.finish(ctx, err)
 	}
-	var rm remote.Remote
-	if from != "" {
-		if u, ferr := s.repo.FindRepo(ctx, from); ferr != nil || u != s.repo.UUID() {
-			if rm, err = s.repo.Remote(ctx, from); err != nil {
-				return s.finish(ctx, err)
-			}
-		}
+	rm, err := s.dropTarget(ctx, from)
+	if err != nil {
+		return s.finish(ctx, err)
 	}
-	opts := annex.DropOptions{Force: g.Force}
-	if g.NumCopies >= 0 {
-		opts.NumCopies = max(g.NumCopies, 1)
-	}
-	if g.MinCopies >= 0 {
-		opts.MinCopies = max(g.MinCopies, 1)
-	}
+	opts := dropOptionsOf(g)
 	items, specErr := unusedItems(lists, args)
 	err = transfer.Parallel(ctx, transferJobs(g, s.repo, false), slices.Values(items), func(ctx context.Context, it unusedItem) {
 		t := s.out.Begin(ui.Action{Command: "dropunused", File: strconv.Itoa(it.entry.Number)})
@@ -94,28 +83,7 @@ func runDropUnused(ctx context.Context, g *invocation.Globals, from string, args
 		} else if rm != nil {
 			t.Note("from " + rm.Name() + "...")
 		}
-		endDropUnused(s, t, s.repo.DropUnused(ctx, it.entry, it.list, target, opts))
+		s.endDrop(t, s.repo.DropUnused(ctx, it.entry, it.list, target, opts), false)
 	})
 	return s.finish(ctx, errors.Join(err, specErr))
-}
-
-// endDropUnused ends a dropunused task with err's outcome, a refused drop
-// rendered as drop renders it.
-func endDropUnused(s *session, t *ui.Task, err error) {
-	var unsafe *annex.UnsafeDropError
-	switch {
-	case err == nil:
-		t.End(true, nil)
-	case errors.As(err, &unsafe):
-		for i, n := range unsafe.Notes() {
-			t.AddNote(ui.Note{Text: n.Text, Long: i > 0, HumanOnly: n.HumanOnly})
-		}
-		if s.g.Face == invocation.FaceTrove {
-			t.Warn(unsafe.Hint("trove annex"))
-		}
-		t.End(false, nil)
-	default:
-		t.Warn(err.Error())
-		t.End(false, nil)
-	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/troveproject/trove/internal/annex"
 	"github.com/troveproject/trove/internal/cli/invocation"
 	"github.com/troveproject/trove/internal/remote"
-	"github.com/troveproject/trove/internal/ui"
 )
 
 // moveOptions are the flags of `git annex move`.
@@ -39,20 +38,9 @@ func newMoveCommand(g *invocation.Globals) *cobra.Command {
 }
 
 func runMove(ctx context.Context, g *invocation.Globals, o moveOptions, args []string, terms []MatchTerm) error {
-	if (o.from == "") == (o.to == "") {
-		return errFromOrTo()
-	}
-	s, err := openSession(ctx, g)
-	if err != nil {
+	s, rm, err := openDirected(ctx, g, o.from, o.to)
+	if s == nil || err != nil {
 		return err
-	}
-	name := o.to
-	if name == "" {
-		name = o.from
-	}
-	rm, err := s.remoteNamed(ctx, name)
-	if err != nil {
-		return s.finish(ctx, err)
 	}
 	err = s.runItems(ctx, "move", o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
 		return s.move(ctx, it, rm, o.to != "")
@@ -89,24 +77,11 @@ func (s *session) move(ctx context.Context, it annex.Item, rm remote.Remote, to 
 		return false
 	}
 	t := lt.begin()
-	var unsafe *annex.UnsafeDropError
 	var na *annex.NotAvailableError
-	switch {
-	case err == nil:
-		t.End(true, nil)
-	case errors.As(err, &na):
+	if errors.As(err, &na) {
 		s.getFailure(t, err)
-	case errors.As(err, &unsafe):
-		for _, n := range unsafe.Notes() {
-			t.AddNote(ui.Note{Text: n.Text, Long: true, HumanOnly: n.HumanOnly})
-		}
-		if s.g.Face == invocation.FaceTrove {
-			t.Warn(unsafe.Hint("trove annex"))
-		}
-		t.End(false, nil)
-	default:
-		t.Warn(err.Error())
-		t.End(false, nil)
+	} else {
+		s.endDrop(t, err, true)
 	}
 	return true
 }

@@ -93,16 +93,36 @@ func (s *session) runItems(ctx context.Context, command string, f seekFlags, arg
 	return perr
 }
 
+// openDirected opens the session of copy or move, whose remote is named by
+// exactly one of from (--from) and to (--to). When the remote cannot be
+// used, the session is finished and s is nil; err is then the command's
+// outcome.
+func openDirected(ctx context.Context, g *invocation.Globals, from, to string) (s *session, rm remote.Remote, err error) {
+	if (from == "") == (to == "") {
+		return nil, nil, invocation.Exit(1, "git-annex: Specify --from or --to")
+	}
+	if s, err = openSession(ctx, g); err != nil {
+		return nil, nil, err
+	}
+	if rm, err = s.remoteNamed(ctx, from+to); err != nil {
+		return nil, nil, s.finish(ctx, err)
+	}
+	return s, rm, nil
+}
+
 // remoteNamed returns the remote a --from/--to option names.
 func (s *session) remoteNamed(ctx context.Context, name string) (remote.Remote, error) {
 	rm, err := s.repo.Remote(ctx, name)
-	if err != nil {
-		if s.g.Face == invocation.FaceTrove {
-			return nil, err
-		}
-		return nil, invocation.Exit(1, "git-annex: there is no available git remote named %q", name)
+	var re *annex.RemoteError
+	switch {
+	case err == nil:
+		return rm, nil
+	case s.g.Face == invocation.FaceTrove:
+		return nil, err
+	case errors.As(err, &re):
+		return nil, invocation.Exit(1, "git-annex: %v", err)
 	}
-	return rm, nil
+	return nil, invocation.Exit(1, "git-annex: there is no available git remote named %q", name)
 }
 
 // showWarnings prints the warnings collected while opening remotes.
