@@ -46,7 +46,7 @@ func EncryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
 		return fmt.Errorf("symmetric encryption: %w", err)
 	}
 	if _, err := io.Copy(w, src); err != nil {
-		w.Close()
+		_ = w.Close()
 		return fmt.Errorf("symmetric encryption: %w", err)
 	}
 	if err := w.Close(); err != nil {

@@ -150,7 +150,7 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 	}
 	if err != nil {
 		if errors.Is(err, remote.ErrNotPresent) {
-			os.Remove(path)
+			_ = os.Remove(path)
 		}
 		return err
 	}

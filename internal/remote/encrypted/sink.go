@@ -21,7 +21,7 @@ func openFileSink(path string) (*fileSink, error) {
 	}
 	off, err := f.Seek(0, io.SeekEnd)
 	if err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("ciphertext temp file %s: %w", path, err)
 	}
 	return &fileSink{f: f, off: off}, nil
