@@ -123,13 +123,15 @@ func (r *Repo) Remote(ctx context.Context, name string) (remote.Remote, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A configured remote that cannot be used wins over the built-in
+	// web remote of the same name.
+	if err, ok := r.remotes.unusable[name]; ok {
+		return nil, err
+	}
 	for _, rm := range list {
 		if rm.Name() == name {
 			return rm, nil
 		}
-	}
-	if err, ok := r.remotes.unusable[name]; ok {
-		return nil, err
 	}
 	return nil, &UnknownRepoError{Name: name}
 }
