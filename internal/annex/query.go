@@ -108,6 +108,9 @@ func (r *Repo) whereIs(ctx context.Context, k key.Key, locs []uuid.UUID) (WhereI
 			if len(c.URLs) > 0 {
 				w.URLs = append(w.URLs, RemoteURLs{Remote: kr.Description, URLs: c.URLs})
 			}
+		} else if name, urls := r.specialWhereis(ctx, k, u); len(urls) > 0 {
+			c.URLs = urls
+			w.URLs = append(w.URLs, RemoteURLs{Remote: name, URLs: urls})
 		}
 		switch kr.Trust {
 		case policy.Dead:
@@ -229,14 +232,14 @@ func (r *Repo) ListColumns(ctx context.Context) ([]Column, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := r.listColumns()
+	cols := r.listColumns(ctx)
 	for i := range cols {
 		cols[i].UnTrusted = rs.Get(cols[i].UUID).Trust == policy.UnTrusted
 	}
 	return cols, nil
 }
 
-func (r *Repo) listColumns() []Column {
+func (r *Repo) listColumns(ctx context.Context) []Column {
 	cols := []Column{{UUID: r.here, Name: "here"}}
 	type rc struct {
 		Column
@@ -249,6 +252,8 @@ func (r *Repo) listColumns() []Column {
 		}
 		cost := 100.0
 		switch {
+		case rem.URL == "":
+			cost = r.specialListCost(ctx, rem)
 		case rem.HasCost:
 			cost = rem.Cost
 		case strings.Contains(rem.URL, "://") || strings.Contains(rem.URL, ":"):

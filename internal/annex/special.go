@@ -144,18 +144,7 @@ func (r *Repo) openSpecial(ctx context.Context, rem config.Remote, entries map[u
 	if err != nil {
 		return nil, err
 	}
-	cost := t.DefaultCost
-	if v, ok := cfg["cost"]; ok {
-		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-			cost = f
-		}
-	}
-	if rem.HasCost {
-		cost = rem.Cost
-	}
-	if isEncrypted(cfg) {
-		cost += encryptedCostAdj
-	}
+	cost := specialCost(t.DefaultCost, cfg, rem)
 	h := r.newSpecialHost(rem.Name, rem.UUID, cu, cfg)
 	p := remote.Params{Name: rem.Name, UUID: rem.UUID, Config: cfg, Cost: cost, Host: h}
 	base, err := t.New(ctx, p)
@@ -167,6 +156,40 @@ func (r *Repo) openSpecial(ctx context.Context, rem config.Remote, entries map[u
 		return nil, err
 	}
 	return &specialRemote{Remote: stacked, name: rem.Name, uuid: rem.UUID, cost: cost, readOnly: rem.ReadOnly, typ: t.Name, cfg: cfg}, nil
+}
+
+// specialCost is a special remote's cost as git-annex computes it:
+// annex-cost, else cost= of remote.log, else the type's default; plus
+// encryptedCostAdj when encrypted.
+func specialCost(def float64, cfg remote.Config, rem config.Remote) float64 {
+	cost := def
+	if v, ok := cfg["cost"]; ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+			cost = f
+		}
+	}
+	if rem.HasCost {
+		cost = rem.Cost
+	}
+	if isEncrypted(cfg) {
+		cost += encryptedCostAdj
+	}
+	return cost
+}
+
+// specialListCost is the cost of the special remote rem without opening
+// it (for list's column order); unknown types count as expensive.
+func (r *Repo) specialListCost(ctx context.Context, rem config.Remote) float64 {
+	entries, err := r.remoteLog(ctx)
+	if err != nil {
+		return remote.ExpensiveCost
+	}
+	cfg := withInherited(remote.Config(entries[configUUIDOf(r.cfg, rem)].Value), entries)
+	def := remote.ExpensiveCost
+	if t, err := r.registry().Lookup(cfg["type"]); err == nil {
+		def = t.DefaultCost
+	}
+	return specialCost(def, cfg, rem)
 }
 
 // ErrStackUnsupported is wrapped when a special remote's config asks for

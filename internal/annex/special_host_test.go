@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/troveproject/trove/internal/clock"
+	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
@@ -305,4 +306,39 @@ func FuzzParseRemoteParams(f *testing.F) {
 			}
 		}
 	})
+}
+
+// whereisRemote is a fakeRemote that says where keys are.
+type whereisRemote struct{ fakeRemote }
+
+func (w *whereisRemote) Whereis(_ context.Context, k key.Key) ([]string, error) {
+	return []string{"https://store.example/" + k.String()}, nil
+}
+
+func TestWhereisAsksSpecialRemotes(t *testing.T) {
+	ctx := context.Background()
+	r, _ := newHostRepo(t, nil)
+	typ := fakeType(nil)
+	typ.New = func(ctx context.Context, p remote.Params) (remote.Remote, error) {
+		return &whereisRemote{fakeRemote{name: p.Name, u: p.UUID}}, nil
+	}
+	r.remotes.registry = remote.NewRegistry(typ)
+	res, err := r.InitRemote(ctx, InitRemoteOptions{Name: "fk", Params: []string{"type=fake", "encryption=none"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := mustKey(t, hostTestKey)
+	if err := r.logLocation(ctx, k, res.UUID, logs.Present); err != nil {
+		t.Fatal(err)
+	}
+	r2 := openRepo(t, r.paths.Top)
+	r2.remotes.registry = remote.NewRegistry(typ)
+	w, err := r2.WhereIs(ctx, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RemoteURLs{{Remote: "fk", URLs: []string{"https://store.example/" + hostTestKey}}}
+	if d := cmp.Diff(want, w.URLs); d != "" {
+		t.Errorf("whereis URLs (-want +got):\n%s", d)
+	}
 }

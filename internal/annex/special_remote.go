@@ -113,3 +113,32 @@ func (s *specialRemote) Close(ctx context.Context) error {
 // Unwrap returns the remote below (the type's remote with its
 // decorators).
 func (s *specialRemote) Unwrap() remote.Remote { return s.Remote }
+
+// specialWhereis is what the special remote with data UUID u says about
+// where on it k is (its Whereiser), with its name; nothing when u is no
+// special remote configured here or it cannot say. Git remotes are not
+// opened for it.
+func (r *Repo) specialWhereis(ctx context.Context, k key.Key, u uuid.UUID) (string, []string) {
+	special := false
+	for _, rem := range r.cfg.Remotes {
+		special = special || (rem.URL == "" && rem.UUID == u)
+	}
+	if !special {
+		return "", nil
+	}
+	list, err := r.Remotes(ctx)
+	if err != nil {
+		return "", nil
+	}
+	for _, rm := range list {
+		if s, ok := rm.(*specialRemote); ok && s.uuid == u {
+			urls, err := s.Whereis(ctx, k)
+			if err != nil {
+				r.warn("whereis on %s: %v", s.name, err)
+				return "", nil
+			}
+			return s.name, urls
+		}
+	}
+	return "", nil
+}
