@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"sync"
 
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
@@ -65,7 +65,10 @@ func (r *Repo) peerLockError(k key.Key, err error) error {
 // by an interrupted receive is kept and only the rest is copied; if the
 // result does not verify, the whole content is copied once more. Content
 // already present is success and is not read again. Receives of one key
-// are serialised within the process.
+// are serialised within the process. The object is not fsynced one by
+// one: Commit (of this repository, or of the one that opened it as a peer,
+// whichever comes first) makes all of them durable with one syncfs before
+// any location log records them.
 func (r *Repo) PeerReceive(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
 	unlock := r.remotes.lockReceive(k)
 	defer unlock()
@@ -88,7 +91,8 @@ func (r *Repo) PeerReceive(ctx context.Context, k key.Key, src remote.Source, m 
 }
 
 // receive copies f into k's partial file from the offset it already has,
-// and commits it. It reports whether it resumed from a non-empty partial.
+// and commits it without fsync (see syncObjects). It reports whether it
+// resumed from a non-empty partial.
 func (r *Repo) receive(ctx context.Context, k key.Key, f io.ReadSeeker, m progress.Meter) (resumed bool, err error) {
 	p, err := r.objects.OpenPartial(ctx, k)
 	if err != nil {
@@ -105,59 +109,65 @@ func (r *Repo) receive(ctx context.Context, k key.Key, f io.ReadSeeker, m progre
 	if off > 0 {
 		m.Add(off)
 	}
-	in := progress.Reader{R: fsutil.ContextReader(ctx, f), M: m}
-	if _, err := io.CopyBuffer(p, in, make([]byte, 1<<20)); err != nil {
+	if _, err := copyContent(ctx, p, f, m); err != nil {
 		return off > 0, err
 	}
-	return off > 0, p.Commit(ctx)
+	r.xfer.unsynced.Store(true)
+	return off > 0, p.CommitNoSync(ctx)
 }
 
 // PeerSend writes k's content into dst from dst.Offset() on (all of it
-// after dst.Restart() when the offset is past the end), holding a shared
-// content lock while it reads so that no drop removes the content
-// meanwhile. Absent content gives an error wrapping remote.ErrNotPresent.
+// after dst.Restart() when the offset is past the end). Absent content
+// gives an error wrapping remote.ErrNotPresent. Like git-annex reading
+// from a repository on a local path, it takes no content lock: the
+// receiving side verifies what it gets, and content dropped while it is
+// read stays readable through the open file.
 func (r *Repo) PeerSend(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
-	l, err := r.objects.LockShared(ctx, k)
-	if err != nil {
-		return r.peerLockError(k, err)
-	}
-	defer l.Release()
-	path, ok, err := r.objects.Find(k)
-	if err != nil {
-		return fmt.Errorf("get %s from %s: %w", k, r.paths.Top, err)
-	}
-	if !ok {
+	f, size, err := r.objects.OpenObject(k)
+	if errors.Is(err, objectstore.ErrNotPresent) {
 		return fmt.Errorf("%s in %s: %w", k, r.paths.Top, remote.ErrNotPresent)
 	}
-	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("get %s from %s: %w", k, r.paths.Top, err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("get %s from %s: %w", k, path, err)
-	}
 	off := dst.Offset()
-	if off > fi.Size() {
+	if off > size {
 		if err := dst.Restart(); err != nil {
 			return fmt.Errorf("get %s from %s: restart: %w", k, r.paths.Top, err)
 		}
 		off = 0
 	}
-	if _, err := f.Seek(off, io.SeekStart); err != nil {
-		return fmt.Errorf("get %s from %s: %w", k, path, err)
+	if off > 0 {
+		if _, err := f.Seek(off, io.SeekStart); err != nil {
+			return fmt.Errorf("get %s from %s: %w", k, f.Name(), err)
+		}
 	}
-	m.SetTotal(fi.Size())
+	m.SetTotal(size)
 	if off > 0 {
 		m.Add(off)
 	}
-	in := progress.Reader{R: fsutil.ContextReader(ctx, f), M: m}
-	if _, err := io.CopyBuffer(dst, in, make([]byte, 1<<20)); err != nil {
+	if _, err := copyContent(ctx, dst, f, m); err != nil {
 		return fmt.Errorf("get %s from %s: %w", k, r.paths.Top, err)
 	}
 	return nil
 }
+
+// copyBuffers are the buffers content is copied through, reused so that
+// copying many small files allocates nothing per file.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+
+// copyContent copies src to dst, counting the bytes on m and stopping
+// between reads when ctx is done.
+func copyContent(ctx context.Context, dst io.Writer, src io.Reader, m progress.Meter) (int64, error) {
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	return io.CopyBuffer(writerOnly{dst}, progress.Reader{R: fsutil.ContextReader(ctx, src), M: m}, *bp)
+}
+
+// writerOnly hides any ReadFrom of a writer, so that io.CopyBuffer uses
+// the pooled buffer.
+type writerOnly struct{ io.Writer }
 
 // PeerRemove removes k's content under the removal lock and records it
 // missing here. Absent content is not an error; content locked by another

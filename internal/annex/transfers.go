@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/troveproject/trove/internal/annexbranch"
 	"github.com/troveproject/trove/internal/fsutil"
@@ -29,6 +30,9 @@ type transfersState struct {
 
 	mu        sync.Mutex
 	populated []string
+
+	// unsynced is set when PeerReceive committed objects without fsync.
+	unsynced atomic.Bool
 }
 
 // Transfers returns the repository's transfer engine, created on first
@@ -199,10 +203,8 @@ func (r *Repo) notePopulated(path string) {
 // shows them unmodified. Call it once when a command's transfers are done;
 // it is idempotent.
 func (r *Repo) FinishTransfers(ctx context.Context) error {
-	if r.xfer.engine != nil {
-		if err := r.xfer.engine.Sync(ctx); err != nil {
-			return fmt.Errorf("make the downloaded content durable: %w", err)
-		}
+	if err := r.syncObjects(ctx); err != nil {
+		return err
 	}
 	r.xfer.mu.Lock()
 	paths := r.xfer.populated
@@ -212,4 +214,33 @@ func (r *Repo) FinishTransfers(ctx context.Context) error {
 		return nil
 	}
 	return r.refreshIndex(ctx, paths)
+}
+
+// syncObjects makes durable, with one syncfs per repository, the objects
+// committed without fsync: downloads of the engine (Options.DeferSync),
+// and what this repository and the peers it opened received through
+// PeerReceive. Commit calls it before recording anything, so no location
+// log (here or in a peer) claims content a power failure could lose. It
+// does nothing when nothing is pending; safe for concurrent use.
+func (r *Repo) syncObjects(ctx context.Context) error {
+	if r.xfer.engine != nil {
+		if err := r.xfer.engine.Sync(ctx); err != nil {
+			return fmt.Errorf("make the downloaded content durable: %w", err)
+		}
+	}
+	if r.xfer.unsynced.Swap(false) {
+		if err := r.objects.SyncFS(); err != nil {
+			r.xfer.unsynced.Store(true)
+			return fmt.Errorf("make the content received in %s durable: %w", r.paths.Top, err)
+		}
+	}
+	r.remotes.mu.Lock()
+	peers := slices.Clone(r.remotes.peers)
+	r.remotes.mu.Unlock()
+	for _, p := range peers {
+		if err := p.syncObjects(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/troveproject/trove/internal/fsutil"
 )
 
 // ErrLocked is returned (wrapped) by the Try methods when another process or
@@ -32,9 +34,9 @@ type File struct {
 // read-only, and only shared locks can then be taken (exclusive ones fail with
 // an error wrapping unix.EBADF), as with git-annex.
 func Open(path string, perm fs.FileMode) (*File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, perm)
+	f, err := fsutil.OpenFile(path, os.O_RDWR|os.O_CREATE, perm)
 	if errors.Is(err, fs.ErrPermission) || errors.Is(err, unix.EROFS) {
-		f, err = os.OpenFile(path, os.O_RDONLY|unix.O_CLOEXEC, 0)
+		f, err = fsutil.Open(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
@@ -46,7 +48,7 @@ func Open(path string, perm fs.FileMode) (*File, error) {
 // is meant for shared locks and Test on files owned by someone else; the
 // error wraps fs.ErrNotExist when the file is missing.
 func OpenExisting(path string) (*File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_CLOEXEC, 0)
+	f, err := fsutil.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
 	}

@@ -139,7 +139,7 @@ func (s *Store) IngestKnown(ctx context.Context, k key.Key, r io.Reader) error {
 		return fmt.Errorf("store %s: %w", k, err)
 	}
 	tmp := s.TmpPath(k)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	f, err := fsutil.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", k, err)
 	}
@@ -163,7 +163,7 @@ func (s *Store) IngestKnown(ctx context.Context, k key.Key, r io.Reader) error {
 // *BadContentError. If k is already present the temporary file is removed.
 func (s *Store) IngestTmp(ctx context.Context, k key.Key) error {
 	tmp := s.TmpPath(k)
-	f, err := os.Open(tmp)
+	f, err := fsutil.Open(tmp)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", k, err)
 	}
@@ -221,7 +221,7 @@ func (s *Store) otherTmpName() string {
 // hashLinked hashes the locked-down file at tmp and checks that it was not
 // modified meanwhile (through a descriptor opened before the lock-down).
 func (s *Store) hashLinked(ctx context.Context, tmp string, b *backend.Backend, filename string, maxExtLen int) (key.Key, error) {
-	f, err := os.Open(tmp)
+	f, err := fsutil.Open(tmp)
 	if err != nil {
 		return key.Key{}, err
 	}

@@ -43,11 +43,11 @@ func (s *Store) OpenPartial(ctx context.Context, k key.Key) (*Partial, error) {
 		return nil, fmt.Errorf("download %s: %w", k, err)
 	}
 	path := s.TmpPath(k)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o666)
+	f, err := fsutil.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
 	if errors.Is(err, os.ErrNotExist) {
 		s.forgetDir(s.tmp)
 		if err = s.ensureDir(s.tmp); err == nil {
-			f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o666)
+			f, err = fsutil.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
 		}
 	}
 	if err != nil {

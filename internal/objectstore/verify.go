@@ -3,7 +3,6 @@ package objectstore
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/troveproject/trove/internal/backend"
 	"github.com/troveproject/trove/internal/fsutil"
@@ -61,7 +60,7 @@ func (s *Store) Verify(ctx context.Context, k key.Key, fast bool) error {
 	if !ok {
 		return fmt.Errorf("verify %s: %w", k, ErrNotPresent)
 	}
-	f, err := os.Open(path)
+	f, err := fsutil.Open(path)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", k, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/uuid"
@@ -85,7 +86,7 @@ func (s Source) Whole() bool { return s.Offset == 0 && s.Size < 0 }
 // Open opens the source's bytes for reading; seeking is relative to the
 // start of the content, not of Path.
 func (s Source) Open() (io.ReadSeekCloser, error) {
-	f, err := os.Open(s.Path)
+	f, err := fsutil.Open(s.Path)
 	if err != nil {
 		return nil, err
 	}

@@ -111,25 +111,20 @@ func New(objects *objectstore.Store, opts Options) *Engine {
 // the same download is running elsewhere), resumes a partial download,
 // verifies the content while it is written, retries retryable errors with
 // backoff, and cancels and retries stalled attempts. A key already present
-// is a no-op. It does not write the location log: the caller does. Errors
-// are *Error values naming file (or k) and rm.
+// is a no-op (checked once the transfer lock is held). It does not write
+// the location log: the caller does. Errors are *Error values naming file
+// (or k) and rm.
 func (e *Engine) Download(ctx context.Context, rm remote.Remote, k key.Key, file string, m progress.Meter) error {
-	if ok, err := e.objects.Has(k); err != nil || ok {
-		return e.fail(Download, rm, k, file, err)
-	}
 	return e.fail(Download, rm, k, file, e.run(ctx, Download, rm, k, file, m, e.downloadAttempt(rm, k)))
 }
 
 // Upload stores the local object of k on rm with the same locking,
-// logging, retry and stall rules as Download. The object is locked shared
-// while it is sent, so that it cannot be dropped meanwhile. It does not
-// write the location log.
+// logging, retry and stall rules as Download. Like git-annex's sendAnnex it
+// takes no content lock: a drop while the object is sent leaves the bytes
+// readable to a remote that opened it, and one that had not opened it yet
+// fails with the object missing, so no copy is claimed that was not made.
+// It does not write the location log.
 func (e *Engine) Upload(ctx context.Context, rm remote.Remote, k key.Key, file string, m progress.Meter) error {
-	lock, err := e.objects.LockShared(ctx, k)
-	if err != nil {
-		return e.fail(Upload, rm, k, file, err)
-	}
-	defer func() { _ = lock.Release() }() // a failed release leaves only a stale lock file
 	path, ok, err := e.objects.Find(k)
 	if err == nil && !ok {
 		err = fmt.Errorf("%s: %w", k, objectstore.ErrNotPresent)

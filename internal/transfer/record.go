@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/troveproject/trove/internal/clock"
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
@@ -173,7 +175,7 @@ func Begin(annexDir string, d Direction, u uuid.UUID, k key.Key, file string, st
 	if k.HasSize {
 		r.minDelta = k.Size / 100
 	}
-	if err := os.WriteFile(r.infoPath, r.info.Format(), 0o666); err != nil {
+	if err := writeFile(r.infoPath, r.info.Format()); err != nil {
 		r.release()
 		return nil, fmt.Errorf("transfer info %s: %w", r.infoPath, err)
 	}
@@ -183,7 +185,8 @@ func Begin(annexDir string, d Direction, u uuid.UUID, k key.Key, file string, st
 // Progress records that bytes of the content are complete. The
 // information file is rewritten when the count moved by at least 1% of
 // the key's size (100 KiB for keys without a size), as git-annex does;
-// failures to write it are ignored, as there.
+// failures to write it are ignored, as there. The count that completes
+// the content is not written: End removes the file next.
 func (r *Record) Progress(bytes int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -191,11 +194,12 @@ func (r *Record) Progress(bytes int64) {
 	if r.info.HasBytes {
 		last = r.info.Bytes
 	}
-	if bytes-last < max(r.minDelta, 1) {
+	if bytes-last < max(r.minDelta, 1) || (r.k.HasSize && bytes >= r.k.Size) {
+		// A complete transfer is about to End, which removes the file.
 		return
 	}
 	r.info.Bytes, r.info.HasBytes = bytes, true
-	_ = os.WriteFile(r.infoPath, r.info.Format(), 0o666)
+	_ = writeFile(r.infoPath, r.info.Format())
 }
 
 // End removes the information and lock files and releases the lock. A
@@ -213,7 +217,8 @@ func (r *Record) End(ok bool) error {
 	r.release()
 	failed := FailedPath(r.annexDir, r.dir, r.u, r.k)
 	if ok {
-		if err := os.Remove(failed); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// unix.Unlink, not os.Remove: no rmdir attempt after ENOENT.
+		if err := unix.Unlink(failed); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("transfer: remove %s: %w", failed, err)
 		}
 		return nil
@@ -222,7 +227,7 @@ func (r *Record) End(ok bool) error {
 	if err := fsutil.MkdirAll(dir, r.shared); err != nil {
 		return fmt.Errorf("transfer: record failure: %w", err)
 	}
-	if err := os.WriteFile(failed, info.Format(), 0o666); err != nil {
+	if err := writeFile(failed, info.Format()); err != nil {
 		return fmt.Errorf("transfer: record failure in %s: %w", failed, err)
 	}
 	return nil
@@ -233,4 +238,18 @@ func (r *Record) release() {
 	os.Remove(r.lock.Path())
 	r.lock.Close()
 	r.lock = nil
+}
+
+// writeFile writes data to path (created with mode 0666 before the umask,
+// or truncated), as os.WriteFile does in fewer system calls.
+func writeFile(path string, data []byte) error {
+	f, err := fsutil.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
