@@ -9,14 +9,12 @@ import (
 
 	"github.com/troveproject/trove/internal/annex"
 	"github.com/troveproject/trove/internal/cli/invocation"
-	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/ui"
 )
 
 // whereisOptions are the flags of `git annex whereis`.
 type whereisOptions struct {
-	key   string
-	batch batchOptions
+	seek seekFlags
 }
 
 func newWhereisCommand(g *invocation.Globals) *cobra.Command {
@@ -26,13 +24,12 @@ func newWhereisCommand(g *invocation.Globals) *cobra.Command {
 		Short: "lists repositories that have file content",
 	}
 	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
-		return withBufferedStdout(g, o.batch.enabled, func(g *invocation.Globals) error {
+		return withBufferedStdout(g, o.seek.batching(), func(g *invocation.Globals) error {
 			return runWhereis(cmd.Context(), g, o, args, terms)
 		})
 	})
-	c.Flags().StringVar(&o.key, "key", "", "operate on specified key")
 	addJSONFlags(c, g, false)
-	addBatchFlags(c, &o.batch)
+	addSeekFlags(c, &o.seek)
 	return c
 }
 
@@ -41,49 +38,35 @@ func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, ar
 	if err != nil {
 		return err
 	}
-	m, err := s.matcher(ctx, terms)
-	if err != nil {
-		return s.finish(ctx, err)
-	}
-	switch {
-	case o.key != "":
-		k, perr := key.Parse(o.key)
-		if perr != nil {
-			return s.finish(ctx, fmt.Errorf("bad key %q given to --key: %w", o.key, perr))
+	f := o.seek
+	if !f.batching() && !f.all && len(f.keys) == 0 && !f.unused && f.branch == "" && !s.repo.Git().Bare {
+		// Files of the work tree: the location logs come with the
+		// enumeration, the fastest path.
+		m, err := s.matcher(ctx, terms)
+		if err != nil {
+			return s.finish(ctx, err)
 		}
-		var w annex.WhereIs
-		if w, err = s.repo.WhereIs(ctx, k); err == nil {
-			s.whereis(ui.Action{Command: "whereis", Key: k.String()}, w)
-		}
-	case o.batch.enabled:
-		err = o.batch.each(g, func(line string) error {
-			shown := false
-			p, perr := s.repo.Paths().ToRepo(line)
-			if perr == nil {
-				err := s.repo.Files(ctx, annex.FilesOptions{Inputs: []string{p}}, func(f annex.AnnexedFile, err error) error {
-					if err != nil {
-						return nil
-					}
-					if ok, err := m.MatchFile(ctx, f); err != nil || !ok {
-						return err
-					}
-					shown = true
-					return s.whereisFile(ctx, f, line)
-				})
-				if err != nil {
-					return err
-				}
-			}
-			if !shown {
-				o.batch.empty(g)
-			}
-			return nil
-		})
-	default:
 		err = s.annexedFilesBy(ctx, s.repo.FilesWithLocations, "whereis", args, m, func(f annex.AnnexedFile, input string) error {
 			return s.whereisFile(ctx, f, input)
 		})
+		return s.finish(ctx, err)
 	}
+	// Keys (--all, --key, --unused, a bare repository), --branch and
+	// batch input go through the seeker the transfer commands use.
+	err = s.runItems(ctx, "whereis", f, args, terms, func(ctx context.Context, it annex.Item) bool {
+		w, err := s.repo.WhereIs(ctx, it.Key)
+		if err != nil {
+			s.out.Warn(err.Error())
+			s.out.Fail("whereis")
+			return false
+		}
+		a := ui.Action{Command: "whereis", Input: it.Input, Key: it.Key.String()}
+		if it.File != "" {
+			a.File = s.repo.Paths().ToUser(it.Shown())
+		}
+		s.whereis(a, w)
+		return true
+	})
 	return s.finish(ctx, err)
 }
 
