@@ -195,7 +195,10 @@ var errExited = errors.New("exited unexpectedly")
 // failure returns the error that made the helper unusable, naming it.
 func (h *helper) failure() error {
 	<-h.dead
-	if errors.Is(h.err, errExited) {
+	h.mu.Lock()
+	exited := errors.Is(h.err, errExited)
+	h.mu.Unlock()
+	if exited {
 		// Give the exit status a chance to be known: the process closed
 		// its output, so it is exiting (or was just killed).
 		<-h.exited

@@ -13,6 +13,11 @@ import (
 type pool struct {
 	p *peer
 
+	// first is held while the first helper starts, so that concurrent
+	// jobs learn whether it takes ASYNC before starting more.
+	first sync.Mutex
+	known bool // a helper has finished its handshake
+
 	mu     sync.Mutex
 	idle   []*helper
 	shared *helper // the ASYNC helper, once one said so
@@ -50,13 +55,27 @@ func (pl *pool) get(ctx context.Context) (*job, error) {
 			return &job{h: h, ch: h.jobs[0]}, nil
 		}
 	}
+	known := pl.known
 	pl.mu.Unlock()
+	if !known {
+		pl.first.Lock()
+		pl.mu.Lock()
+		known = pl.known
+		pl.mu.Unlock()
+		if known {
+			// Another job started the first helper meanwhile.
+			pl.first.Unlock()
+			return pl.get(ctx)
+		}
+		defer pl.first.Unlock()
+	}
 
 	h, err := pl.p.start(ctx)
 	if err != nil {
 		return nil, err
 	}
 	pl.mu.Lock()
+	pl.known = true
 	pl.all = append(pl.all, h)
 	if h.isAsync() {
 		if pl.shared == nil || !pl.shared.alive() {
