@@ -234,26 +234,37 @@ func serveJob(job int, in <-chan extproto.Message, write func(extproto.Message),
 					send(extproto.TransferFailure, dir, ks, "file not named by its key: "+file)
 					continue
 				}
-				if err := os.WriteFile(p, data, 0o644); err != nil {
+				tmp, err := os.CreateTemp(filepath.Dir(p), "tmp")
+				if err == nil {
+					_, err = tmp.Write(data)
+					if cerr := tmp.Close(); err == nil {
+						err = cerr
+					}
+				}
+				if err != nil {
 					send(extproto.TransferFailure, dir, ks)
+					continue
+				}
+				send(extproto.SetState, ks, "stored by helper")
+				if err := os.Rename(tmp.Name(), p); err != nil {
+					send(extproto.TransferFailure, dir, ks, err.Error())
 					continue
 				}
 				send(extproto.Progress, strconv.Itoa(len(data)/2))
 				send(extproto.Progress, strconv.Itoa(len(data)))
-				send(extproto.SetState, ks, "stored by helper")
 				send(extproto.SetURIPresent, ks, "testext:"+ks)
 				send(extproto.SetURLPresent, ks, "http://example.com/"+ks)
 				send(extproto.Info, "stored "+ks)
 				send(extproto.TransferSuccess, dir, ks)
 				continue
 			}
-			if st := ask(extproto.GetState, ks); st != "stored by helper" {
-				send(extproto.TransferFailure, dir, ks, "unexpected state "+strconv.Quote(st))
-				continue
-			}
 			data, err := os.ReadFile(objectPath(ks))
 			if err != nil {
 				send(extproto.TransferFailure, dir, ks) // no message: accepted
+				continue
+			}
+			if st := ask(extproto.GetState, ks); st != "stored by helper" {
+				send(extproto.TransferFailure, dir, ks, "unexpected state "+strconv.Quote(st))
 				continue
 			}
 			if err := os.WriteFile(file, data, 0o644); err != nil {

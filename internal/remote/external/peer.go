@@ -81,6 +81,9 @@ const (
 // ERROR, a failed Host call or ctx ending kills the helper, since it is
 // then in the middle of a request; the error names the remote and program.
 func (p *peer) exchange(ctx context.Context, j *job, req extproto.Message, m progress.Meter, accept func(extproto.Message) verdict) error {
+	if err := context.Cause(ctx); err != nil {
+		return fmt.Errorf("external special remote %s: %s not sent: %w", p.label(), req.Command, err)
+	}
 	if err := j.send(req); err != nil {
 		return err
 	}
@@ -345,10 +348,20 @@ func (p *peer) start(ctx context.Context) (*helper, error) {
 	return h, nil
 }
 
+// failure is a request the helper answered with a failure (the helper
+// itself is fine).
+type failure struct {
+	label, what, msg string
+}
+
+func (f *failure) Error() string {
+	if f.msg == "" {
+		return fmt.Sprintf("external special remote %s: %s failed", f.label, f.what)
+	}
+	return fmt.Sprintf("external special remote %s: %s failed: %s", f.label, f.what, f.msg)
+}
+
 // failed is the error for a request the helper answered with a failure.
 func (p *peer) failed(what, msg string) error {
-	if msg == "" {
-		return fmt.Errorf("external special remote %s: %s failed", p.label(), what)
-	}
-	return fmt.Errorf("external special remote %s: %s failed: %s", p.label(), what, msg)
+	return &failure{label: p.label(), what: what, msg: msg}
 }

@@ -2,6 +2,7 @@ package external
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -139,9 +140,17 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 	if err != nil {
 		return fmt.Errorf("retrieving %s from %s: %w", k, r.p.name, err)
 	}
-	return r.with(ctx, k, func(j *job) error {
+	err = r.with(ctx, k, func(j *job) error {
 		return r.transfer(ctx, j, extproto.Retrieve, k, path, m)
 	})
+	var f *failure
+	if errors.As(err, &f) {
+		// The protocol has no "not present" answer to TRANSFER: ask.
+		if present, cerr := r.CheckPresent(ctx, k); cerr == nil && !present {
+			return fmt.Errorf("%w: %w", err, remote.ErrNotPresent)
+		}
+	}
+	return err
 }
 
 // transfer runs TRANSFER dir k path.
