@@ -430,9 +430,16 @@ func TestWrapUnchunked(t *testing.T) {
 			t.Errorf("Wrap(%v) = %T, %v; want the base remote", cfg, r, err)
 		}
 	}
-	_, err := Wrap(base, remote.Params{Name: "d", Config: remote.Config{"chunk": "abc"}, Host: newHost(t)})
+	_, err := Wrap(nil, remote.Params{Name: "dchunk", Config: remote.Config{"chunk": "abc"}})
 	if err == nil || !strings.Contains(err.Error(), "bad configuration chunk=abc") || !strings.Contains(err.Error(), "dchunk") {
 		t.Errorf("Wrap with chunk=abc: %v", err)
+	}
+}
+
+// Wrap(nil, p) only validates the config (initremote's check).
+func TestWrapValidatesWithoutRemote(t *testing.T) {
+	if _, err := Wrap(nil, remote.Params{Name: "d", Config: remote.Config{"chunk": "5b"}}); err != nil {
+		t.Errorf("Wrap(nil) of a good config: %v", err)
 	}
 }
 

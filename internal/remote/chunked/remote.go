@@ -25,20 +25,19 @@ type Remote struct {
 // config asks for no chunking (no chunk=, chunk=0, or legacy chunksize=,
 // which the remote types that support it implement themselves), Wrap
 // returns r itself. A chunk size that cannot be read is an error naming
-// the remote and the setting ("bad configuration chunk=abc"). p.Host must
-// be set for a chunked remote: the chunk log is read and written through
-// it. The result keeps r's InfoReporter, Availabler and Closer abilities;
-// chunked remotes never have ContentLocker.
+// the remote p.Name and the setting ("bad configuration chunk=abc"); Wrap
+// does not use r or p.Host otherwise, so Wrap(nil, p) validates a config.
+// The chunk log is read and written through p.Host, which must be set
+// for a chunked remote to be used. The result keeps r's InfoReporter,
+// Availabler and Closer abilities; chunked remotes never have
+// ContentLocker.
 func Wrap(r remote.Remote, p remote.Params) (remote.Remote, error) {
 	cfg, err := chunk.ParseConfig(p.Config)
 	if err != nil {
-		return nil, fmt.Errorf("remote %s: %w (fix it with `git annex enableremote %s chunk=SIZE`)", r.Name(), err, r.Name())
+		return nil, fmt.Errorf("remote %s: %w (fix it with `git annex enableremote %s chunk=SIZE`)", p.Name, err, p.Name)
 	}
 	if cfg.Kind != chunk.Fixed {
 		return r, nil
-	}
-	if p.Host == nil {
-		return nil, fmt.Errorf("remote %s: chunking needs a remote.Host for the chunk log", r.Name())
 	}
 	c := &Remote{base: r, host: p.Host, size: cfg.Size}
 	if ir, ok := r.(remote.InfoReporter); ok {
