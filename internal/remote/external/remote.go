@@ -132,14 +132,22 @@ func copySource(src remote.Source, dst string) error {
 	return out.Close()
 }
 
-// Retrieve implements remote.Remote: TRANSFER RETRIEVE into dst.Path()
-// (which may hold a prefix of the content; the helper may resume). The
-// Sink re-reads the file the helper wrote.
+// Retrieve implements remote.Remote: TRANSFER RETRIEVE into a fresh
+// file named by the key under Host.TmpDir, whose bytes are then written
+// into dst from the start. The helper gets a file of its own because
+// helpers replace the file rather than write into it
+// (git-annex-remote-rclone moves its download over it), which a Sink
+// holding the file open would not see.
 func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
-	path, err := filepath.Abs(dst.Path())
+	if err := safeKey(k); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp(r.p.host.TmpDir(), "external-")
 	if err != nil {
 		return fmt.Errorf("retrieving %s from %s: %w", k, r.p.name, err)
 	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, k.File())
 	err = r.with(ctx, k, func(j *job) error {
 		return r.transfer(ctx, j, extproto.Retrieve, k, path, m)
 	})
@@ -150,7 +158,26 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 			return fmt.Errorf("%w: %w", err, remote.ErrNotPresent)
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return fill(dst, path)
+}
+
+// fill replaces dst's content with the file at path.
+func fill(dst remote.Sink, path string) error {
+	in, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("reading what the helper retrieved: %w", err)
+	}
+	defer in.Close()
+	if err := dst.Restart(); err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, in); err != nil {
+		return fmt.Errorf("copying %s to %s: %w", path, dst.Path(), err)
+	}
+	return nil
 }
 
 // transfer runs TRANSFER dir k path.
