@@ -81,7 +81,7 @@ func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropRe
 	case errors.Is(err, objectstore.ErrNotPresent):
 		// Gone already (another file with the same content was dropped
 		// first): only the log is left to fix, as git-annex does.
-		return DropResult{Dropped: true}, r.logDropped(ctx, it.Key, r.here, opts)
+		return DropResult{Dropped: true}, d.logDropped(ctx, it.Key, r.here, opts)
 	case err != nil:
 		return DropResult{}, fmt.Errorf("drop %s: %w", it.describe(), err)
 	}
@@ -104,7 +104,7 @@ func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropRe
 		return DropResult{}, fmt.Errorf("drop %s: %w", it.describe(), err)
 	}
 	res.Dropped = true
-	return res, r.logDropped(ctx, it.Key, r.here, opts)
+	return res, d.logDropped(ctx, it.Key, r.here, opts)
 }
 
 // DropFrom drops rm's copy of it.Key with the same rules as DropLocal,
@@ -136,7 +136,7 @@ func (r *Repo) DropFrom(ctx context.Context, it Item, rm remote.Remote, opts Dro
 		return DropResult{}, fmt.Errorf("drop %s from %s: %w", it.describe(), rm.Name(), err)
 	}
 	res.Dropped = true
-	return res, r.logDropped(ctx, it.Key, rm.UUID(), opts)
+	return res, d.logDropped(ctx, it.Key, rm.UUID(), opts)
 }
 
 // dropPlan returns the command's dropper and the numcopies and mincopies
@@ -166,13 +166,24 @@ func (it Item) describe() string {
 	return it.Key.String()
 }
 
-// logDropped records that u no longer has k (dead with opts.Unused).
-func (r *Repo) logDropped(ctx context.Context, k key.Key, u uuid.UUID, opts DropOptions) error {
+// logDropped records that u no longer has k (dead with opts.Unused). The
+// record is deferred to Commit, in one commit with the command's other
+// records, unless u is trusted: other repositories count a trusted
+// repository's copies from the log without checking, so a command dying
+// before Commit must not leave a trusted copy claimed that is gone. For
+// other repositories a stale "present" misleads nobody into an unsafe
+// drop, since their copies are verified live (locked or checked), and
+// `git annex fsck` corrects it.
+func (d *dropper) logDropped(ctx context.Context, k key.Key, u uuid.UUID, opts DropOptions) error {
 	st := logs.Missing
 	if opts.Unused {
 		st = logs.Dead
 	}
-	if err := r.logLocation(ctx, k, u, st); err != nil {
+	if d.repos.Get(u).Trust != policy.Trusted {
+		d.r.deferLocation(k, u, st)
+		return nil
+	}
+	if err := d.r.logLocation(ctx, k, u, st); err != nil {
 		return fmt.Errorf("record that %s was dropped: %w", k, err)
 	}
 	return nil

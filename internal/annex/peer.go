@@ -22,6 +22,20 @@ import (
 // location log up to date; the records are committed by Commit (the
 // repository that opened this one as a peer commits it when it closes).
 
+// settleAsPeer commits, as soon as this repository is opened as another's
+// local git remote, what is in its journal: what opening it wrote (its
+// UUID and description when it was initialised automatically) and what
+// earlier commands left. Otherwise a journal file written now and
+// committed when the peer closes would replace, in the branch, whatever a
+// push into this repository brings meanwhile (sync pushes before it
+// closes its peers).
+func (r *Repo) settleAsPeer(ctx context.Context) error {
+	if err := r.branch.Commit(ctx, r.cfg.CommitMessage); err != nil {
+		return fmt.Errorf("record state in %s: %w", r.paths.Top, err)
+	}
+	return nil
+}
+
 // PeerHasKey reports whether this repository holds k's content, in either
 // hash-directory layout. The error is non-nil only when presence cannot be
 // determined.

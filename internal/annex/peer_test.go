@@ -167,15 +167,22 @@ type countMeter struct{ total, done int64 }
 func (m *countMeter) SetTotal(n int64) { m.total = n }
 func (m *countMeter) Add(n int64)      { m.done += n }
 
-func TestRetrieveResumesAndReportsAbsence(t *testing.T) {
-	ctx := context.Background()
-	origin := annexOrigin(t)
-	clone := annexClone(t, origin)
-	r := openRepo(t, clone)
-	rm, err := r.Remote(ctx, "origin")
+// cloneWithOrigin makes an origin with a.txt and a clone of it, opens the
+// clone, and returns the origin's path and the clone's remote "origin".
+func cloneWithOrigin(t *testing.T) (origin string, rm remote.Remote) {
+	t.Helper()
+	origin = annexOrigin(t)
+	r := openRepo(t, annexClone(t, origin))
+	rm, err := r.Remote(context.Background(), "origin")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return origin, rm
+}
+
+func TestRetrieveResumesAndReportsAbsence(t *testing.T) {
+	ctx := context.Background()
+	_, rm := cloneWithOrigin(t)
 	k := mustKey(t, helloKey)
 	for _, prefix := range []string{"", "hello", "way too long a partial file"} {
 		sink := newFileSink(t, prefix)
@@ -252,13 +259,7 @@ func TestReadOnlyRemote(t *testing.T) {
 // in the remote repository, and then lets it.
 func TestLockContentBlocksGitAnnexDrop(t *testing.T) {
 	ctx := context.Background()
-	origin := annexOrigin(t)
-	clone := annexClone(t, origin)
-	r := openRepo(t, clone)
-	rm, err := r.Remote(ctx, "origin")
-	if err != nil {
-		t.Fatal(err)
-	}
+	origin, rm := cloneWithOrigin(t)
 	unlock, err := rm.(remote.ContentLocker).LockContent(ctx, mustKey(t, helloKey))
 	if err != nil {
 		t.Fatal(err)
@@ -282,13 +283,7 @@ func TestLockContentBlocksGitAnnexDrop(t *testing.T) {
 // locked as a copy cannot be removed.
 func TestRemovalLockBlocksLockContent(t *testing.T) {
 	ctx := context.Background()
-	origin := annexOrigin(t)
-	clone := annexClone(t, origin)
-	r := openRepo(t, clone)
-	rm, err := r.Remote(ctx, "origin")
-	if err != nil {
-		t.Fatal(err)
-	}
+	origin, rm := cloneWithOrigin(t)
 	k := mustKey(t, helloKey)
 	other := objectstore.Open(filepath.Join(origin, ".git/annex"), objectstore.Options{})
 	defer other.Close()
@@ -354,5 +349,35 @@ func TestStoreResumesPartial(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(tmp, helloKey)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("partial %q: tmp file left behind: %v", tc.partial, err)
 		}
+	}
+}
+
+// TestPeerJournalCommittedWhenOpened: what opening a repository as a peer
+// journals (here: its auto-initialisation) is in its git-annex branch at
+// once, not left in the journal to overwrite, at Close, what a push into
+// it brings meanwhile.
+func TestPeerJournalCommittedWhenOpened(t *testing.T) {
+	ctx := context.Background()
+	origin := annexOrigin(t)
+	clone := filepath.Join(t.TempDir(), "clone")
+	testutil.RunGit(t, "", "clone", "-q", origin, clone) // a git-annex branch, no annex yet
+	testutil.RunGit(t, origin, "remote", "add", "clone", clone)
+	r := openRepo(t, origin)
+	rm, err := r.Remote(ctx, "clone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := rm.CheckPresent(ctx, mustKey(t, helloKey)); err != nil || ok {
+		t.Fatalf("CheckPresent in the new clone = %v, %v; want false", ok, err)
+	}
+	journal, err := os.ReadDir(filepath.Join(clone, ".git/annex/journal"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if len(journal) != 0 {
+		t.Errorf("peer journal after opening: %d entries, want none", len(journal))
+	}
+	if uuids := branchFile(t, clone, "uuid.log"); !strings.Contains(uuids, string(rm.UUID())) {
+		t.Errorf("peer's uuid.log in its branch lacks its UUID %s:\n%s", rm.UUID(), uuids)
 	}
 }

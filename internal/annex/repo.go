@@ -80,6 +80,17 @@ func (e *NotInitializedError) Is(target error) bool { return target == ErrNotIni
 // it initialises a clone automatically when a git-annex branch exists (in
 // it or a remote) but this repository has no annex yet.
 func Open(ctx context.Context, opts Options) (*Repo, error) {
+	r, err := openOrInit(ctx, opts)
+	if err == nil && opts.peer {
+		if err = r.settleAsPeer(ctx); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	return r, err
+}
+
+func openOrInit(ctx context.Context, opts Options) (*Repo, error) {
 	dir := opts.Dir
 	if dir == "" {
 		wd, err := os.Getwd()

@@ -214,10 +214,9 @@ func (s *syncRun) prepare(ctx context.Context) error {
 		}
 	}
 	if !s.opts.NoNetwork {
+		// Peers opened to learn their UUIDs have their journals
+		// committed already (settleAsPeer).
 		if s.remotes, err = s.r.syncRemotes(ctx, s.opts.Remotes); err != nil {
-			return err
-		}
-		if err := s.commitPeers(ctx); err != nil {
 			return err
 		}
 	}

@@ -68,7 +68,7 @@ func (r *Repo) syncRemotes(ctx context.Context, names []string) ([]syncRemote, e
 }
 
 // commitPeers commits the journals of the repositories of local remotes
-// (their UUID when Remotes initialised them, content they lost) to their
+// (content they lost; what opening them wrote was committed then) to their
 // own git-annex branches, so that the next fetch brings it here and a
 // journal file written before the push does not overwrite, when committed
 // later, what the push brought. What they received is recorded by

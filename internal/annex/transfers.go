@@ -62,7 +62,12 @@ func (r *Repo) Transfers() *transfer.Engine {
 
 // logPresentAt records in the location log that repository u has k,
 // deferred to Commit like logPresent.
-func (r *Repo) logPresentAt(k key.Key, u uuid.UUID) {
+func (r *Repo) logPresentAt(k key.Key, u uuid.UUID) { r.deferLocation(k, u, logs.Present) }
+
+// deferLocation records status st of k in repository u in the location
+// log at Commit, with the other deferred records in one commit (no journal
+// file per key). Records are applied in the order they were made.
+func (r *Repo) deferLocation(k key.Key, u uuid.UUID, st logs.Status) {
 	p := logs.LocationLogPath(k, r.cfg.BranchHash1)
 	now := r.now()
 	r.mu.Lock()
@@ -71,7 +76,7 @@ func (r *Repo) logPresentAt(k key.Key, u uuid.UUID) {
 		r.pending = annexbranch.Changes{}
 	}
 	r.pending.Add(p, func(old []byte) []byte {
-		out, changed := logs.AddLocation(old, u, logs.Present, now)
+		out, changed := logs.AddLocation(old, u, st, now)
 		if !changed {
 			return old
 		}
