@@ -20,12 +20,12 @@ const (
 type Kind int
 
 const (
-	// None: content is stored whole under its key.
+	// None means content is stored whole under its key.
 	None Kind = iota
-	// Fixed: content is split into chunks of Size bytes, each stored
+	// Fixed means content is split into chunks of Size bytes, each stored
 	// under a chunk key (chunk=).
 	Fixed
-	// Legacy: the remote itself splits content into <base>.chunkN files
+	// Legacy means the remote itself splits content into <base>.chunkN files
 	// with a <base>.chunkcount file (chunksize=); only the remote types
 	// that had it (directory, webdav) know the layout.
 	Legacy

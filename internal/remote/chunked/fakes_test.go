@@ -66,9 +66,9 @@ func (h *fakeHost) log(k key.Key) map[int64]int64 {
 func writableTempDir(t *testing.T) string {
 	d := t.TempDir()
 	t.Cleanup(func() {
-		filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
+		_ = filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
 			if err == nil && e.IsDir() {
-				os.Chmod(p, 0o755)
+				return os.Chmod(p, 0o755)
 			}
 			return nil
 		})
