@@ -85,7 +85,7 @@ func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropRe
 	case err != nil:
 		return DropResult{}, fmt.Errorf("drop %s: %w", it.describe(), err)
 	}
-	defer lock.Release()
+	defer func() { _ = lock.Release() }() // a failed release leaves only a stale lock file
 	var res DropResult
 	if !opts.Force {
 		if err := d.checkRequired(ctx, it, r.here, opts); err != nil {
@@ -93,7 +93,7 @@ func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropRe
 		}
 		v, err := d.verify(ctx, it, r.here, num, minc, true, "")
 		if v != nil {
-			defer v.release()
+			defer func() { _ = v.release() }() // releasing the remotes' locks; the drop is done either way
 		}
 		if err != nil {
 			return DropResult{}, err
@@ -125,7 +125,7 @@ func (r *Repo) DropFrom(ctx context.Context, it Item, rm remote.Remote, opts Dro
 		}
 		v, err := d.verify(ctx, it, rm.UUID(), num, minc, false, rm.Name())
 		if v != nil {
-			defer v.release()
+			defer func() { _ = v.release() }() // releasing the remotes' locks; the drop is done either way
 		}
 		if err != nil {
 			return DropResult{}, err

@@ -17,13 +17,13 @@ import (
 type EvidenceKind int
 
 const (
-	// RecentlyVerifiedCopy: the repository answered that it has the
+	// RecentlyVerifiedCopy means the repository answered that it has the
 	// content, but nothing stops it from dropping it a moment later.
 	RecentlyVerifiedCopy EvidenceKind = iota
-	// TrustedCopy: a trusted repository the location log says has the
+	// TrustedCopy is a trusted repository the location log says has the
 	// content; it was not contacted.
 	TrustedCopy
-	// LockedCopy: the content is locked in the repository until the drop
+	// LockedCopy means the content is locked in the repository until the drop
 	// is over, so no git-annex or Trove process can remove it meanwhile.
 	LockedCopy
 )

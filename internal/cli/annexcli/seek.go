@@ -153,9 +153,6 @@ func (l *lazyTask) begin() *ui.Task {
 	return l.t
 }
 
-// begun reports whether the task was started.
-func (l *lazyTask) begun() bool { return l.t != nil }
-
 // SetTotal implements progress.Meter.
 func (l *lazyTask) SetTotal(n int64) {
 	if l.t != nil {
