@@ -19,22 +19,13 @@ type copyOptions struct {
 
 func newCopyCommand(g *invocation.Globals) *cobra.Command {
 	var o copyOptions
-	c := &cobra.Command{
-		Use:   "copy [PATH ...]",
-		Short: "copy content of files to/from another repository",
-	}
-	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
-		return withBufferedStdout(g, o.seek.batching(), func(g *invocation.Globals) error {
-			return runCopy(cmd.Context(), g, o, args, terms)
-		})
+	c := newItemsCommand(g, "copy [PATH ...]", "copy content of files to/from another repository", &o.seek, true, func(ctx context.Context, g *invocation.Globals, args []string, terms []MatchTerm) error {
+		return runCopy(ctx, g, o, args, terms)
 	})
 	f := c.Flags()
 	f.StringVarP(&o.from, "from", "f", "", "source remote")
 	f.StringVarP(&o.to, "to", "t", "", "destination remote")
 	f.BoolVarP(&o.auto, "auto", "a", false, "automatic mode")
-	addSeekFlags(c, &o.seek)
-	addJSONFlags(c, g, true)
-	addJobsFlag(c, g)
 	return c
 }
 

@@ -21,21 +21,12 @@ type dropOptions struct {
 
 func newDropCommand(g *invocation.Globals) *cobra.Command {
 	var o dropOptions
-	c := &cobra.Command{
-		Use:   "drop [PATH ...]",
-		Short: "remove content of files from repository",
-	}
-	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
-		return withBufferedStdout(g, o.seek.batching(), func(g *invocation.Globals) error {
-			return runDrop(cmd.Context(), g, o, args, terms)
-		})
+	c := newItemsCommand(g, "drop [PATH ...]", "remove content of files from repository", &o.seek, false, func(ctx context.Context, g *invocation.Globals, args []string, terms []MatchTerm) error {
+		return runDrop(ctx, g, o, args, terms)
 	})
 	f := c.Flags()
 	f.StringVarP(&o.from, "from", "f", "", "drop content from a remote")
 	f.BoolVarP(&o.auto, "auto", "a", false, "automatic mode")
-	addSeekFlags(c, &o.seek)
-	addJSONFlags(c, g, false)
-	addJobsFlag(c, g)
 	return c
 }
 

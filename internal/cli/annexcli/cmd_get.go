@@ -19,21 +19,12 @@ type getOptions struct {
 
 func newGetCommand(g *invocation.Globals) *cobra.Command {
 	var o getOptions
-	c := &cobra.Command{
-		Use:   "get [PATH ...]",
-		Short: "make content of annexed files available",
-	}
-	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
-		return withBufferedStdout(g, o.seek.batching(), func(g *invocation.Globals) error {
-			return runGet(cmd.Context(), g, o, args, terms)
-		})
+	c := newItemsCommand(g, "get [PATH ...]", "make content of annexed files available", &o.seek, true, func(ctx context.Context, g *invocation.Globals, args []string, terms []MatchTerm) error {
+		return runGet(ctx, g, o, args, terms)
 	})
 	f := c.Flags()
 	f.StringVarP(&o.from, "from", "f", "", "override default remote to get content from")
 	f.BoolVarP(&o.auto, "auto", "a", false, "automatic mode")
-	addSeekFlags(c, &o.seek)
-	addJSONFlags(c, g, true)
-	addJobsFlag(c, g)
 	return c
 }
 

@@ -19,21 +19,12 @@ type moveOptions struct {
 
 func newMoveCommand(g *invocation.Globals) *cobra.Command {
 	var o moveOptions
-	c := &cobra.Command{
-		Use:   "move [PATH ...]",
-		Short: "move content of files to/from another repository",
-	}
-	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
-		return withBufferedStdout(g, o.seek.batching(), func(g *invocation.Globals) error {
-			return runMove(cmd.Context(), g, o, args, terms)
-		})
+	c := newItemsCommand(g, "move [PATH ...]", "move content of files to/from another repository", &o.seek, true, func(ctx context.Context, g *invocation.Globals, args []string, terms []MatchTerm) error {
+		return runMove(ctx, g, o, args, terms)
 	})
 	f := c.Flags()
 	f.StringVarP(&o.from, "from", "f", "", "source remote")
 	f.StringVarP(&o.to, "to", "t", "", "destination remote")
-	addSeekFlags(c, &o.seek)
-	addJSONFlags(c, g, true)
-	addJobsFlag(c, g)
 	return c
 }
 

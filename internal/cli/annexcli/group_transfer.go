@@ -28,6 +28,24 @@ func transferCommands(g *invocation.Globals) []*cobra.Command {
 	}
 }
 
+// newItemsCommand returns the command use of those that act on items
+// sought as seekFlags say (get, copy, move, drop): matching options, the
+// seek flags, JSON output (with --json-progress when jsonProgress) and -J;
+// stdout is buffered unless in batch mode. The caller adds its own flags;
+// run reads their values when the command runs.
+func newItemsCommand(g *invocation.Globals, use, short string, seek *seekFlags, jsonProgress bool, run func(ctx context.Context, g *invocation.Globals, args []string, terms []MatchTerm) error) *cobra.Command {
+	c := &cobra.Command{Use: use, Short: short}
+	withMatching(c, func(cmd *cobra.Command, args []string, terms []MatchTerm) error {
+		return withBufferedStdout(g, seek.batching(), func(g *invocation.Globals) error {
+			return run(cmd.Context(), g, args, terms)
+		})
+	})
+	addSeekFlags(c, seek)
+	addJSONFlags(c, g, jsonProgress)
+	addJobsFlag(c, g)
+	return c
+}
+
 // transferJobs is how many items a transfer command works on at once: -J,
 // else annex.jobs (not in batch mode, as git-annex), else one for the
 // git-annex face and the number of CPUs for trove's.
