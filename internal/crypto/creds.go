@@ -15,7 +15,7 @@ func EncodeCreds(login, password string) string {
 	return login + "\n" + password + "\n"
 }
 
-// ErrBadCreds: stored credentials are not "login\npassword\n".
+// ErrBadCreds means stored credentials are not "login\npassword\n".
 var ErrBadCreds = errors.New("malformed stored credentials")
 
 // DecodeCreds parses EncodeCreds's format (the final newline optional).

@@ -28,7 +28,7 @@ type Settings struct {
 	KeyIDs []string
 }
 
-// ErrNoCipher: the config names an encryption scheme but holds no cipher.
+// ErrNoCipher means the config names an encryption scheme but holds no cipher.
 var ErrNoCipher = errors.New("encrypted remote has no cipher= in its configuration")
 
 // ParseSettings reads the encryption fields of a remote's config
