@@ -1,0 +1,267 @@
+package sshcmd
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Options say how to reach a host. The zero value runs plain `ssh` with
+// the process's environment.
+type Options struct {
+	// Getenv reads the environment (GIT_ANNEX_USE_GIT_SSH, GIT_SSH_COMMAND,
+	// GIT_SSH); nil means os.Getenv.
+	Getenv func(string) string
+	// GitConfig reads the repository's git configuration (annex.ssh-options,
+	// remote.NAME.annex-ssh-options, annex.sshcaching); nil means none.
+	GitConfig func(name string) (string, bool)
+	// Remote is the git remote's name, for remote.NAME.annex-ssh-options.
+	Remote string
+	// CacheDir is where connection-caching sockets go (.git/annex/ssh);
+	// "" turns caching off.
+	CacheDir string
+}
+
+// Client runs commands at one Location. It is safe for concurrent use;
+// Close stops the connection master it started, if any.
+type Client struct {
+	loc  Location
+	opts Options
+
+	mu      sync.Mutex
+	masters map[string]bool // control sockets this client used
+}
+
+// New returns a client for loc. It does no I/O.
+func New(loc Location, opts Options) *Client {
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if opts.GitConfig == nil {
+		opts.GitConfig = func(string) (string, bool) { return "", false }
+	}
+	return &Client{loc: loc, opts: opts, masters: map[string]bool{}}
+}
+
+// Location returns the client's location.
+func (c *Client) Location() Location { return c.loc }
+
+// UsesGitSSH reports whether GIT_ANNEX_USE_GIT_SSH=1 and git's
+// GIT_SSH_COMMAND or GIT_SSH is set, which replace `ssh` and its options.
+func (c *Client) UsesGitSSH() bool {
+	return c.opts.Getenv("GIT_ANNEX_USE_GIT_SSH") == "1" &&
+		(c.opts.Getenv("GIT_SSH_COMMAND") != "" || c.opts.Getenv("GIT_SSH") != "")
+}
+
+// Argv returns the command line that runs remoteCmd (one shell command
+// line, see ShellCommand) on the host. With noStdin, ssh is given -n (it
+// reads nothing from standard input), as git-annex does for configlist.
+func (c *Client) Argv(remoteCmd string, noStdin bool) []string {
+	var common []string
+	if noStdin {
+		common = append(common, "-n")
+	}
+	if c.loc.Port != "" {
+		common = append(common, "-p", c.loc.Port)
+	}
+	tail := []string{c.loc.Target(), remoteCmd}
+	if c.UsesGitSSH() {
+		if gsc := c.opts.Getenv("GIT_SSH_COMMAND"); gsc != "" {
+			return append(append([]string{"sh", "-c", gsc + ` "$@"`, gsc}, common...), tail...)
+		}
+		return append(append([]string{c.opts.Getenv("GIT_SSH")}, common...), tail...)
+	}
+	argv := []string{"ssh"}
+	if sock := c.controlSocket(); sock != "" {
+		argv = append(argv, "-S", sock, "-o", "ControlMaster=auto", "-o", "ControlPersist=yes")
+	}
+	if v, ok := c.opts.GitConfig("annex.ssh-options"); ok {
+		argv = append(argv, strings.Fields(v)...)
+	}
+	if c.opts.Remote != "" {
+		if v, ok := c.opts.GitConfig("remote." + c.opts.Remote + ".annex-ssh-options"); ok {
+			argv = append(argv, strings.Fields(v)...)
+		}
+	}
+	argv = append(argv, common...)
+	argv = append(argv, "-T")
+	return append(argv, tail...)
+}
+
+// controlSocket is the connection-caching socket for the host, or "" when
+// caching is off: annex.sshcaching must be true and CacheDir set. The name
+// is the host (with user and port) as in git-annex, or an md5 of it when
+// the path would pass the 100-byte limit of a socket address.
+func (c *Client) controlSocket() string {
+	if c.opts.CacheDir == "" {
+		return ""
+	}
+	if v, ok := c.opts.GitConfig("annex.sshcaching"); !ok || !isTrue(v) {
+		return ""
+	}
+	name := c.loc.Target()
+	if c.loc.Port != "" {
+		name += "!" + c.loc.Port
+	}
+	sock := filepath.Join(c.opts.CacheDir, name)
+	if len(sock) > 100 {
+		sum := md5.Sum([]byte(name))
+		sock = filepath.Join(c.opts.CacheDir, hex.EncodeToString(sum[:]))
+	}
+	if err := os.MkdirAll(c.opts.CacheDir, 0o700); err != nil {
+		return ""
+	}
+	c.mu.Lock()
+	c.masters[sock] = true
+	c.mu.Unlock()
+	return sock
+}
+
+func isTrue(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "on", "1":
+		return true
+	}
+	return false
+}
+
+// Output runs remoteCmd with no standard input and returns its standard
+// output. A non-zero exit gives an *ExitError carrying what the command
+// wrote to standard error.
+func (c *Client) Output(ctx context.Context, remoteCmd string) ([]byte, error) {
+	argv := c.Argv(remoteCmd, true)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.Bytes(), c.exitError(remoteCmd, err, stderr.String())
+	}
+	return stdout.Bytes(), nil
+}
+
+// ExitError is a remote command that failed, or ssh failing to reach the
+// host (ssh exits 255 then).
+type ExitError struct {
+	Host    string
+	Command string
+	// Code is the exit status, -1 when the command did not exit normally.
+	Code   int
+	Stderr string
+	Err    error
+}
+
+func (e *ExitError) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		msg = e.Err.Error()
+	}
+	return fmt.Sprintf("ssh %s %q: %s", e.Host, e.Command, msg)
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+func (c *Client) exitError(remoteCmd string, err error, stderr string) error {
+	code := -1
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	return &ExitError{Host: c.loc.Target(), Command: remoteCmd, Code: code, Stderr: stderr, Err: err}
+}
+
+// Session is a remote command running with its standard input and output
+// connected to the caller.
+type Session struct {
+	// Stdin feeds the command; Stdout is what it prints.
+	Stdin  io.WriteCloser
+	Stdout io.ReadCloser
+
+	c      *Client
+	remote string
+	cmd    *exec.Cmd
+	stderr *tailBuffer
+}
+
+// Start starts remoteCmd. The caller must Close the session. What the
+// remote command writes to standard error is kept (its last few KiB) for
+// the error Close returns.
+func (c *Client) Start(ctx context.Context, remoteCmd string) (*Session, error) {
+	argv := c.Argv(remoteCmd, false)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	s := &Session{c: c, remote: remoteCmd, cmd: cmd, stderr: &tailBuffer{max: 8 << 10}}
+	cmd.Stderr = s.stderr
+	var err error
+	if s.Stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, fmt.Errorf("ssh %s: %w", c.loc.Target(), err)
+	}
+	if s.Stdout, err = cmd.StdoutPipe(); err != nil {
+		return nil, fmt.Errorf("ssh %s: %w", c.loc.Target(), err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s for %s: %w (is ssh installed?)", argv[0], c.loc.Target(), err)
+	}
+	return s, nil
+}
+
+// Stderr returns the end of what the remote command wrote to standard
+// error so far.
+func (s *Session) Stderr() string { return s.stderr.String() }
+
+// Close closes the command's standard input and waits for it to exit. It
+// returns an *ExitError when the command failed.
+func (s *Session) Close() error {
+	s.Stdin.Close()
+	err := s.cmd.Wait()
+	if err != nil {
+		return s.c.exitError(s.remote, err, s.stderr.String())
+	}
+	return nil
+}
+
+// Close stops the connection masters the client's commands used (ssh -O
+// stop), as git-annex does when a command ends. Errors are ignored: a
+// master another process started may already be gone.
+func (c *Client) Close(ctx context.Context) error {
+	c.mu.Lock()
+	socks := c.masters
+	c.masters = map[string]bool{}
+	c.mu.Unlock()
+	for sock := range socks {
+		if _, err := os.Stat(sock); err != nil {
+			continue
+		}
+		cmd := exec.CommandContext(ctx, "ssh", "-O", "stop", "-S", sock, "-o", "ControlMaster=no", c.loc.Target())
+		_ = cmd.Run()
+	}
+	return nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > t.max {
+		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.b)
+}
