@@ -1,0 +1,278 @@
+package webdav
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/progress"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/uuid"
+)
+
+// Remote is a webdav special remote. It is safe for concurrent use:
+// stores of one key within the process are serialised (they share
+// git-annex's temporary name), different keys never share a location.
+type Remote struct {
+	name  string
+	uuid  uuid.UUID
+	cost  float64
+	url   string
+	c     *client
+	locks stripedLocks
+}
+
+// New returns the webdav remote p describes, storing below rawURL and
+// logging in with what creds returns on first use. hc is the HTTP client
+// (nil for http.DefaultClient). It does no I/O; it fails only for a URL
+// that is not http(s).
+func New(p remote.Params, rawURL string, creds Credentials, hc *http.Client) (*Remote, error) {
+	c, err := newClient(p.Name, rawURL, creds, hc)
+	if err != nil {
+		return nil, err
+	}
+	cost := p.Cost
+	if cost == 0 {
+		cost = remote.ExpensiveCost
+	}
+	return &Remote{name: p.Name, uuid: p.UUID, cost: cost, url: rawURL, c: c}, nil
+}
+
+// Name implements remote.Remote.
+func (r *Remote) Name() string { return r.name }
+
+// UUID implements remote.Remote.
+func (r *Remote) UUID() uuid.UUID { return r.uuid }
+
+// Cost implements remote.Remote.
+func (r *Remote) Cost() float64 { return r.cost }
+
+// Type implements remote.InfoReporter.
+func (r *Remote) Type() string { return "webdav" }
+
+// Info implements remote.InfoReporter: the url, as git-annex's info shows.
+func (r *Remote) Info() []remote.InfoField {
+	return []remote.InfoField{{Name: "url", Value: r.c.shown("")}}
+}
+
+// Store implements remote.Remote: PUT under the temporary name, DELETE of
+// an old copy, MKCOL of the key's collections, MOVE into place. On error
+// the temporary upload is deleted (best effort) and nothing is left under
+// the key's name that was not there before.
+func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
+	unlock := r.locks.lock(k)
+	defer unlock()
+	tmp, dest := keyTmpLocation(k), keyLocation(k)
+	if err := r.put(ctx, tmp, src, m); err != nil {
+		r.discard(ctx, tmp)
+		return fmt.Errorf("store %s: %w", k, err)
+	}
+	err := r.c.mkcol(ctx, keyDir(k))
+	if err == nil {
+		// git-annex deletes first: some servers refuse to MOVE over a file.
+		_, _ = r.c.call(ctx, request{method: http.MethodDelete, loc: dest})
+		_, err = r.c.call(ctx, request{method: "MOVE", loc: tmp, header: http.Header{
+			"Destination": {r.c.urlOf(dest)},
+			"Overwrite":   {"T"},
+		}}, http.StatusCreated, http.StatusNoContent)
+	}
+	if err != nil {
+		r.discard(ctx, tmp)
+		return fmt.Errorf("store %s: %w", k, err)
+	}
+	return nil
+}
+
+// put uploads src to loc, a location at the top of the remote, making
+// the url's collection when the server says it is missing (409, or 404
+// from some servers).
+func (r *Remote) put(ctx context.Context, loc string, src remote.Source, m progress.Meter) error {
+	send := func() (int, error) {
+		f, err := src.Open()
+		if err != nil {
+			return 0, fmt.Errorf("open %s: %w", src.Path, err)
+		}
+		defer f.Close()
+		size, err := f.Seek(0, io.SeekEnd)
+		if err == nil {
+			_, err = f.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("read %s: %w", src.Path, err)
+		}
+		m.SetTotal(size)
+		var body io.Reader
+		if size > 0 {
+			body = &meteredReader{r: f, m: m}
+		}
+		return r.c.call(ctx, request{method: http.MethodPut, loc: loc, body: body, size: size,
+			header: http.Header{"Content-Type": {"application/octet-stream"}}},
+			http.StatusCreated, http.StatusNoContent, http.StatusOK, http.StatusConflict, http.StatusNotFound)
+	}
+	code, err := send()
+	if err == nil && (code == http.StatusConflict || code == http.StatusNotFound) {
+		// The url's own collection is missing (the first store).
+		r.c.mkbase(ctx)
+		code, err = send()
+	}
+	if err == nil && (code == http.StatusConflict || code == http.StatusNotFound) {
+		err = fmt.Errorf("webdav remote %s: PUT %s: the server has no collection %s; create it or fix url= with `git annex enableremote %s url=URL`", r.name, r.c.shown(loc), r.c.shown(""), r.name)
+	}
+	return err
+}
+
+// discard deletes a temporary upload, even when ctx was cancelled,
+// ignoring failures: a leftover temporary name is harmless and the next
+// store of the key overwrites it.
+func (r *Remote) discard(ctx context.Context, loc string) {
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_, _ = r.c.call(dctx, request{method: http.MethodDelete, loc: loc})
+}
+
+// Retrieve implements remote.Remote: a GET, with a Range request from
+// dst.Offset() when dst already holds a prefix.
+func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
+	if err := r.retrieve(ctx, keyLocation(k), dst, m); err != nil {
+		return fmt.Errorf("retrieve %s: %w", k, err)
+	}
+	return nil
+}
+
+func (r *Remote) retrieve(ctx context.Context, loc string, dst remote.Sink, m progress.Meter) error {
+	off := dst.Offset()
+	req := request{method: http.MethodGet, loc: loc, header: http.Header{}}
+	if off > 0 {
+		req.header.Set("Range", "bytes="+strconv.FormatInt(off, 10)+"-")
+	}
+	resp, err := r.c.do(ctx, req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusPartialContent:
+		start, total, ok := contentRange(resp.Header.Get("Content-Range"))
+		if !ok || start != off {
+			return remote.Permanent(fmt.Errorf("webdav remote %s: GET %s: asked for bytes from %d, got Content-Range %q",
+				r.name, r.c.shown(loc), off, resp.Header.Get("Content-Range")))
+		}
+		m.SetTotal(total)
+	case http.StatusOK:
+		if off > 0 {
+			if err := dst.Restart(); err != nil {
+				return err
+			}
+		}
+		m.SetTotal(resp.ContentLength)
+	case http.StatusRequestedRangeNotSatisfiable:
+		// dst holds as much as the server has, or more: start again.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		if err := dst.Restart(); err != nil {
+			return err
+		}
+		return r.retrieve(ctx, loc, dst, m)
+	default:
+		return r.c.statusError(req, resp)
+	}
+	if _, err := io.Copy(dst, &meteredReader{r: resp.Body, m: m}); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("webdav remote %s: GET %s: %w", r.name, r.c.shown(loc), ctx.Err())
+		}
+		return fmt.Errorf("webdav remote %s: GET %s: %v: %w", r.name, r.c.shown(loc), err, remote.ErrUnavailable)
+	}
+	return nil
+}
+
+// contentRange parses "bytes START-END/TOTAL" (TOTAL may be "*", then -1).
+func contentRange(v string) (start, total int64, ok bool) {
+	v, ok = strings.CutPrefix(v, "bytes ")
+	if !ok {
+		return 0, 0, false
+	}
+	rng, tot, ok := strings.Cut(v, "/")
+	first, _, ok2 := strings.Cut(rng, "-")
+	if !ok || !ok2 {
+		return 0, 0, false
+	}
+	start, err := strconv.ParseInt(first, 10, 64)
+	if err != nil || start < 0 {
+		return 0, 0, false
+	}
+	total = -1
+	if tot != "*" {
+		if total, err = strconv.ParseInt(tot, 10, 64); err != nil {
+			return 0, 0, false
+		}
+	}
+	return start, total, true
+}
+
+// CheckPresent implements remote.Remote: a PROPFIND of the key's file.
+func (r *Remote) CheckPresent(ctx context.Context, k key.Key) (bool, error) {
+	ok, err := r.c.exists(ctx, keyLocation(k))
+	if err != nil {
+		return false, fmt.Errorf("check %s: %w", k, err)
+	}
+	return ok, nil
+}
+
+// Remove implements remote.Remote: a DELETE of the key's collection
+// (with any legacy chunk files in it). When the DELETE fails the key
+// counts as removed only if it is gone.
+func (r *Remote) Remove(ctx context.Context, k key.Key) error {
+	unlock := r.locks.lock(k)
+	defer unlock()
+	_, err := r.c.call(ctx, request{method: http.MethodDelete, loc: keyDir(k)},
+		http.StatusNoContent, http.StatusOK, http.StatusAccepted, http.StatusNotFound)
+	if err == nil || errors.Is(err, context.Canceled) {
+		return err
+	}
+	if there, perr := r.c.exists(ctx, keyDir(k)); perr == nil && !there {
+		return nil
+	}
+	return fmt.Errorf("remove %s: %w", k, err)
+}
+
+// meteredReader reports what is read through it to a meter.
+type meteredReader struct {
+	r io.Reader
+	m progress.Meter
+}
+
+func (mr *meteredReader) Read(p []byte) (int, error) {
+	n, err := mr.r.Read(p)
+	if n > 0 {
+		mr.m.Add(int64(n))
+	}
+	return n, err
+}
+
+// stripedLocks serialises work on one key within the process with a
+// fixed set of mutexes chosen by the key's hash (keys sharing a stripe
+// wait for each other, which is harmless). The zero value is ready.
+type stripedLocks struct {
+	once sync.Once
+	seed maphash.Seed
+	mu   [64]sync.Mutex
+}
+
+func (s *stripedLocks) lock(k key.Key) (unlock func()) {
+	s.once.Do(func() { s.seed = maphash.MakeSeed() })
+	m := &s.mu[maphash.String(s.seed, k.String())%uint64(len(s.mu))]
+	m.Lock()
+	return m.Unlock
+}
+
+var (
+	_ remote.Remote       = (*Remote)(nil)
+	_ remote.InfoReporter = (*Remote)(nil)
+)
