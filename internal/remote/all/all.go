@@ -8,6 +8,7 @@ import (
 	"github.com/troveproject/trove/internal/remote/external"
 	"github.com/troveproject/trove/internal/remote/rsync"
 	"github.com/troveproject/trove/internal/remote/web"
+	"github.com/troveproject/trove/internal/remote/webdav"
 )
 
 // Registry returns a new registry of the special remote types Trove
@@ -26,5 +27,6 @@ func types() []*remote.Type {
 		rsync.Type,
 		external.Type,
 		web.Type,
+		webdav.Type,
 	}
 }
