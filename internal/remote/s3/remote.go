@@ -1,0 +1,286 @@
+package s3
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/minio/minio-go/v7"
+
+	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/progress"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/units"
+	"github.com/troveproject/trove/internal/uuid"
+)
+
+// Remote is an S3 special remote. It is safe for concurrent use: every
+// operation is one or a few independent HTTP requests, over a shared pool
+// of connections. The client is made on first use, so opening a remote
+// needs neither the network nor credentials.
+type Remote struct {
+	name string
+	uuid uuid.UUID
+	cost float64
+	s    settings
+	host remote.Host
+
+	mu     sync.Mutex
+	client *minio.Client
+}
+
+// New returns the S3 remote p describes. It does no I/O; a bad setting
+// is an error naming it.
+func New(p remote.Params) (*Remote, error) {
+	s, err := parseSettings(p.Name, p.Config)
+	if err != nil {
+		return nil, err
+	}
+	if s.bucket == "" {
+		s.bucket = DefaultBucket(p.Name, p.UUID)
+	}
+	cost := p.Cost
+	if cost == 0 {
+		cost = remote.ExpensiveCost
+	}
+	return &Remote{name: p.Name, uuid: p.UUID, cost: cost, s: s, host: p.Host}, nil
+}
+
+// Name implements remote.Remote.
+func (r *Remote) Name() string { return r.name }
+
+// UUID implements remote.Remote.
+func (r *Remote) UUID() uuid.UUID { return r.uuid }
+
+// Cost implements remote.Remote.
+func (r *Remote) Cost() float64 { return r.cost }
+
+// Bucket returns the bucket the remote stores in.
+func (r *Remote) Bucket() string { return r.s.bucket }
+
+// conn returns the client, making it on first use from the credentials
+// of the environment or the Host.
+func (r *Remote) conn(ctx context.Context) (*minio.Client, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.client != nil {
+		return r.client, nil
+	}
+	id, secret, token, err := lookupCreds(ctx, r.name, r.s, r.host)
+	if err != nil {
+		return nil, err
+	}
+	c, err := newClient(r.s, id, secret, token)
+	if err != nil {
+		return nil, remote.Permanent(fmt.Errorf("remote %s: %w", r.name, err))
+	}
+	r.client = c
+	return c, nil
+}
+
+// Store implements remote.Remote: one PUT of the object (a multipart
+// upload when partsize= is set and the content is larger), which S3 makes
+// visible only when complete. Storing over an existing object replaces
+// it with the same content.
+func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
+	return r.put(ctx, r.s.object(k.String()), src, m)
+}
+
+// put uploads src as object.
+func (r *Remote) put(ctx context.Context, object string, src remote.Source, m progress.Meter) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store %s in bucket %s: %w", object, r.s.bucket, err)
+	}
+	c, err := r.conn(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := src.Open()
+	if err != nil {
+		return fmt.Errorf("store %s: open %s: %w", object, src.Path, err)
+	}
+	defer f.Close()
+	size := src.Size
+	if size < 0 {
+		if size, err = f.Seek(0, io.SeekEnd); err == nil {
+			_, err = f.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			return fmt.Errorf("store %s: %s: %w", object, src.Path, err)
+		}
+	}
+	m.SetTotal(size)
+	_, err = c.PutObject(ctx, r.s.bucket, object, f, size, r.putOptions(size, m))
+	return r.classify(ctx, "store", object, err)
+}
+
+// putOptions are the headers and upload mode of an object of size bytes.
+func (r *Remote) putOptions(size int64, m progress.Meter) minio.PutObjectOptions {
+	opts := minio.PutObjectOptions{
+		StorageClass:     r.s.storageClass,
+		Progress:         meterReader{m},
+		DisableMultipart: r.s.partSize == 0 || size <= r.s.partSize,
+		PartSize:         uint64(r.s.partSize),
+	}
+	if len(r.s.metadata) > 0 || r.s.public {
+		opts.UserMetadata = map[string]string{}
+		for k, v := range r.s.metadata {
+			opts.UserMetadata[k] = v
+		}
+		if r.s.public {
+			opts.UserMetadata["x-amz-acl"] = "public-read"
+		}
+	}
+	return opts
+}
+
+// Retrieve implements remote.Remote, resuming at dst.Offset() with a
+// ranged GET.
+func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
+	return r.get(ctx, r.s.object(k.String()), dst, m)
+}
+
+// get downloads object into dst.
+func (r *Remote) get(ctx context.Context, object string, dst remote.Sink, m progress.Meter) error {
+	c, err := r.conn(ctx)
+	if err != nil {
+		return err
+	}
+	core := minio.Core{Client: c}
+	off := dst.Offset()
+	opts := minio.GetObjectOptions{}
+	if off > 0 {
+		if err := opts.SetRange(off, 0); err != nil {
+			return fmt.Errorf("retrieve %s: %w", object, err)
+		}
+	}
+	body, info, _, err := core.GetObject(ctx, r.s.bucket, object, opts)
+	if err != nil && off > 0 && minio.ToErrorResponse(err).Code == "InvalidRange" {
+		// The sink holds at least the whole object: start again.
+		if err := dst.Restart(); err != nil {
+			return err
+		}
+		off = 0
+		body, info, _, err = core.GetObject(ctx, r.s.bucket, object, minio.GetObjectOptions{})
+	}
+	if err != nil {
+		return r.classify(ctx, "retrieve", object, err)
+	}
+	defer body.Close()
+	m.SetTotal(off + info.Size)
+	if _, err := io.Copy(meterWriter{dst, m}, body); err != nil {
+		return r.classify(ctx, "retrieve", object, err)
+	}
+	return nil
+}
+
+// CheckPresent implements remote.Remote with a HEAD of the object.
+func (r *Remote) CheckPresent(ctx context.Context, k key.Key) (bool, error) {
+	return r.present(ctx, r.s.object(k.String()))
+}
+
+// present reports whether object exists.
+func (r *Remote) present(ctx context.Context, object string) (bool, error) {
+	c, err := r.conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, err = c.StatObject(ctx, r.s.bucket, object, minio.StatObjectOptions{})
+	if err == nil {
+		return true, nil
+	}
+	err = r.classify(ctx, "check presence of", object, err)
+	if isNotPresent(err) {
+		return false, nil
+	}
+	return false, err
+}
+
+// Remove implements remote.Remote with a DELETE of the object; S3
+// answers a DELETE of a missing object with success.
+func (r *Remote) Remove(ctx context.Context, k key.Key) error {
+	return r.remove(ctx, r.s.object(k.String()))
+}
+
+// remove deletes object.
+func (r *Remote) remove(ctx context.Context, object string) error {
+	c, err := r.conn(ctx)
+	if err != nil {
+		return err
+	}
+	err = r.classify(ctx, "remove", object, c.RemoveObject(ctx, r.s.bucket, object, minio.RemoveObjectOptions{}))
+	if isNotPresent(err) {
+		return nil
+	}
+	return err
+}
+
+// Whereis implements remote.Whereiser: the public URL of k's object for
+// public=yes remotes (from publicurl=, or AWS's URL for the bucket).
+func (r *Remote) Whereis(ctx context.Context, k key.Key) ([]string, error) {
+	if u := r.s.publicURLFor(r.s.object(k.String())); u != "" {
+		return []string{u}, nil
+	}
+	return nil, nil
+}
+
+// Type implements remote.InfoReporter.
+func (r *Remote) Type() string { return "S3" }
+
+// Info implements remote.InfoReporter with the lines git-annex's info
+// shows for S3 remotes.
+func (r *Remote) Info() []remote.InfoField {
+	partsize := "unlimited"
+	if r.s.partSize > 0 {
+		partsize = units.LongSize(r.s.partSize)
+	}
+	protocol := "http"
+	if r.s.secure {
+		protocol = "https"
+	}
+	return []remote.InfoField{
+		{Name: "bucket", Value: r.s.bucket},
+		{Name: "endpoint", Value: r.s.host},
+		{Name: "port", Value: fmt.Sprint(r.s.port)},
+		{Name: "protocol", Value: protocol},
+		{Name: "storage class", Value: r.s.storageClass},
+		{Name: "partsize", Value: partsize},
+		{Name: "public", Value: yesNoString(r.s.public)},
+		{Name: "versioning", Value: yesNoString(r.s.versioning)},
+	}
+}
+
+func yesNoString(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// meterReader is minio-go's progress hook: it is handed every chunk of
+// the body as it is sent.
+type meterReader struct{ m progress.Meter }
+
+func (r meterReader) Read(p []byte) (int, error) {
+	r.m.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// meterWriter reports what passes through it to a meter.
+type meterWriter struct {
+	w io.Writer
+	m progress.Meter
+}
+
+func (w meterWriter) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	w.m.Add(int64(n))
+	return n, err
+}
+
+var (
+	_ remote.Remote       = (*Remote)(nil)
+	_ remote.Whereiser    = (*Remote)(nil)
+	_ remote.InfoReporter = (*Remote)(nil)
+)
