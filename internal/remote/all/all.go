@@ -7,6 +7,7 @@ import (
 	"github.com/troveproject/trove/internal/remote/directory"
 	"github.com/troveproject/trove/internal/remote/external"
 	"github.com/troveproject/trove/internal/remote/rsync"
+	"github.com/troveproject/trove/internal/remote/s3"
 	"github.com/troveproject/trove/internal/remote/web"
 	"github.com/troveproject/trove/internal/remote/webdav"
 )
@@ -25,6 +26,7 @@ func types() []*remote.Type {
 	return []*remote.Type{
 		directory.Type,
 		rsync.Type,
+		s3.Type,
 		external.Type,
 		web.Type,
 		webdav.Type,
