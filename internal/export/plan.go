@@ -1,0 +1,130 @@
+package export
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/remote"
+)
+
+// File is one file of a tree: where it goes on the remote and the key of
+// its content (a GIT-- key for files stored in git).
+type File struct {
+	Loc remote.ExportLocation
+	Key key.Key
+}
+
+// Rename moves Key's content on the remote from From to To.
+type Rename struct {
+	Key      key.Key
+	From, To remote.ExportLocation
+}
+
+// Plan is what turns the remote's old tree into the new one, in the order
+// the steps must run: ToTemp renames, Removes, FromTemp renames, Uploads,
+// then Dirs (directories of the old tree the new one no longer has,
+// deepest first). Steps within one list are independent of each other.
+type Plan struct {
+	ToTemp   []Rename
+	Removes  []File
+	FromTemp []Rename
+	Uploads  []File
+	Dirs     []remote.ExportLocation
+}
+
+// Empty reports whether the plan has nothing to do.
+func (p Plan) Empty() bool {
+	return len(p.ToTemp)+len(p.Removes)+len(p.FromTemp)+len(p.Uploads)+len(p.Dirs) == 0
+}
+
+// Diff plans the change of a remote holding old into one holding new.
+// present says whether the remote really has a key's content (the location
+// log): a file of old whose key is not present is not renamed (it is
+// uploaded again instead), and a file unchanged between the trees is
+// uploaded when its key is not present (an earlier export failed there).
+// A key that leaves one path and appears at another is renamed once (at
+// most one rename per key, since its temporary name is per key); other
+// paths needing it are uploaded. Lists are sorted by location so that the
+// plan, and what is shown of it, is deterministic. Neither tree may list
+// a location twice.
+func Diff(old, new []File, present func(key.Key) bool) Plan {
+	oldAt := byLoc(old)
+	newAt := byLoc(new)
+
+	// Old files whose location loses its content, by key.
+	leaving := map[string][]File{}
+	for _, f := range sorted(old) {
+		if nk, ok := newAt[f.Loc.String()]; !ok || nk.String() != f.Key.String() {
+			leaving[f.Key.String()] = append(leaving[f.Key.String()], f)
+		}
+	}
+
+	var p Plan
+	renamed := map[string]bool{}
+	for _, f := range sorted(new) {
+		if was := oldAt[f.Loc.String()]; was != nil && was.String() == f.Key.String() {
+			if !present(f.Key) {
+				p.Uploads = append(p.Uploads, f)
+			}
+			continue
+		}
+		ks := f.Key.String()
+		if srcs := leaving[ks]; len(srcs) > 0 && !renamed[ks] && present(f.Key) {
+			renamed[ks] = true
+			tmp := remote.TempExportLocation(f.Key)
+			p.ToTemp = append(p.ToTemp, Rename{Key: f.Key, From: srcs[0].Loc, To: tmp})
+			p.FromTemp = append(p.FromTemp, Rename{Key: f.Key, From: tmp, To: f.Loc})
+			leaving[ks] = srcs[1:]
+			continue
+		}
+		p.Uploads = append(p.Uploads, f)
+	}
+	for _, fs := range leaving {
+		p.Removes = append(p.Removes, fs...)
+	}
+	slices.SortFunc(p.Removes, func(a, b File) int { return strings.Compare(a.Loc.String(), b.Loc.String()) })
+	slices.SortFunc(p.ToTemp, func(a, b Rename) int { return strings.Compare(a.From.String(), b.From.String()) })
+	p.Dirs = goneDirs(old, new)
+	return p
+}
+
+// goneDirs are the directories of old's files that none of new's files
+// is in, deepest (then by name) first.
+func goneDirs(old, new []File) []remote.ExportLocation {
+	keep := map[string]bool{}
+	for _, f := range new {
+		for _, d := range f.Loc.Dirs() {
+			keep[d.String()] = true
+		}
+	}
+	seen := map[string]bool{}
+	var out []remote.ExportLocation
+	for _, f := range old {
+		for _, d := range f.Loc.Dirs() {
+			if s := d.String(); !keep[s] && !seen[s] {
+				seen[s] = true
+				out = append(out, d)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b remote.ExportLocation) int {
+		return cmp.Or(-cmp.Compare(strings.Count(a.String(), "/"), strings.Count(b.String(), "/")), strings.Compare(a.String(), b.String()))
+	})
+	return out
+}
+
+func byLoc(fs []File) map[string]*key.Key {
+	m := make(map[string]*key.Key, len(fs))
+	for i := range fs {
+		m[fs[i].Loc.String()] = &fs[i].Key
+	}
+	return m
+}
+
+func sorted(fs []File) []File {
+	s := slices.Clone(fs)
+	slices.SortFunc(s, func(a, b File) int { return strings.Compare(a.Loc.String(), b.Loc.String()) })
+	return s
+}
