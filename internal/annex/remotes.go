@@ -180,6 +180,7 @@ func (r *Repo) loadRemotes(ctx context.Context) error {
 				r.remotes.unusable[rem.Name] = &RemoteError{Name: rem.Name, Kind: ErrRemoteNotSupported, Cause: err}
 				continue
 			}
+			rm = r.asExportRemote(rm)
 			r.remotes.list = append(r.remotes.list, rm)
 			continue
 		}
