@@ -47,13 +47,25 @@ func (r *Repo) findSpecial(ctx context.Context, name, prefix string) (SpecialRem
 	return SpecialRemote{}, &UnknownSpecialRemoteError{Prefix: prefix, Known: srs}
 }
 
+// EnableRemoteOptions are the arguments of `enableremote`.
+type EnableRemoteOptions struct {
+	Name string
+	// Params are the "key=value" words of the command line.
+	Params []string
+	// Note, when set, is given git-annex's notes about the setup as they
+	// happen ("encryption update", then the cipher's description).
+	Note func(string)
+}
+
 // EnableRemote enables in this repository the special remote remote.log
-// calls name: the type's Setup runs with the stored config plus params,
-// remote.log is rewritten with the result, and the local git config is
-// re-created. A git remote of that name gets its annex-ignore removed
-// instead, as git-annex does. An empty name gives an
-// *UnknownSpecialRemoteError listing what can be enabled.
-func (r *Repo) EnableRemote(ctx context.Context, name string, params []string) (SpecialRemoteResult, error) {
+// calls opts.Name: its encryption is updated (keyid+=, keyid-=) and the
+// type's Setup runs with the stored config plus opts.Params, remote.log is
+// rewritten with the result, and the local git config is re-created. A
+// git remote of that name gets its annex-ignore removed instead, as
+// git-annex does. An empty name gives an *UnknownSpecialRemoteError
+// listing what can be enabled.
+func (r *Repo) EnableRemote(ctx context.Context, opts EnableRemoteOptions) (SpecialRemoteResult, error) {
+	name := opts.Name
 	if name == "" {
 		srs, err := r.SpecialRemotes(ctx)
 		if err != nil {
@@ -73,11 +85,12 @@ func (r *Repo) EnableRemote(ctx context.Context, name string, params []string) (
 	if err != nil {
 		return SpecialRemoteResult{}, err
 	}
-	return r.enableSpecial(ctx, sr, params)
+	return r.enableSpecial(ctx, sr, opts.Params, opts.Note)
 }
 
-// enableSpecial sets up sr here with extra params.
-func (r *Repo) enableSpecial(ctx context.Context, sr SpecialRemote, params []string) (SpecialRemoteResult, error) {
+// enableSpecial sets up sr here with extra params; note is as in
+// EnableRemoteOptions.
+func (r *Repo) enableSpecial(ctx context.Context, sr SpecialRemote, params []string, note func(string)) (SpecialRemoteResult, error) {
 	extra, err := parseRemoteParams(params)
 	if err != nil {
 		return SpecialRemoteResult{}, err
@@ -95,10 +108,10 @@ func (r *Repo) enableSpecial(ctx context.Context, sr SpecialRemote, params []str
 	}
 	cfg := withInherited(stored, entries)
 	res := SpecialRemoteResult{Name: sr.Name, UUID: sr.UUID, ConfigUUID: sr.ConfigUUID}
-	if err := checkLayers(sr.Name, cfg); err != nil {
+	if err := checkChunkLayer(sr.Name, cfg); err != nil {
 		return res, err
 	}
-	out, err := r.setupSpecial(ctx, remote.Enable, res, cfg)
+	out, err := r.setupSpecial(ctx, remote.Enable, res, cfg, note)
 	if err != nil {
 		return res, err
 	}
@@ -142,7 +155,7 @@ func (r *Repo) AutoEnableRemotes(ctx context.Context, fn func(name string, done 
 			continue
 		}
 		fn(sr.Name, false, nil)
-		_, err := r.enableSpecial(ctx, sr, nil)
+		_, err := r.enableSpecial(ctx, sr, nil, nil)
 		fn(sr.Name, true, err)
 	}
 	return nil

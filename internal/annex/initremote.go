@@ -8,8 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/remote"
-	"github.com/troveproject/trove/internal/units"
+	"github.com/troveproject/trove/internal/remote/encrypted"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -40,6 +41,9 @@ type InitRemoteOptions struct {
 	SameAs string
 	// Private asks to keep the remote out of the git-annex branch.
 	Private bool
+	// Note, when set, is given git-annex's notes about the setup as they
+	// happen ("encryption setup", then the cipher's description).
+	Note func(string)
 }
 
 // SpecialRemoteResult is what initremote or enableremote set up.
@@ -128,10 +132,10 @@ func (r *Repo) InitRemote(ctx context.Context, opts InitRemoteOptions) (SpecialR
 			cfg["encryption"] = "hybrid"
 		}
 	}
-	if err := checkLayers(opts.Name, cfg); err != nil {
+	if err := checkChunkLayer(opts.Name, cfg); err != nil {
 		return res, err
 	}
-	out, err := r.setupSpecial(ctx, remote.Init, res, cfg)
+	out, err := r.setupSpecial(ctx, remote.Init, res, cfg, opts.Note)
 	if err != nil {
 		return res, err
 	}
@@ -182,13 +186,33 @@ func (r *Repo) sameasParent(ctx context.Context, name string) (SpecialRemote, er
 	return SpecialRemote{}, fmt.Errorf("--sameas=%s is not a special remote (see `git annex info %s`)", name, name)
 }
 
-// setupSpecial runs the type's Setup for res with cfg.
-func (r *Repo) setupSpecial(ctx context.Context, mode remote.SetupMode, res SpecialRemoteResult, cfg remote.Config) (remote.SetupResult, error) {
+// setupSpecial sets up encryption for res with cfg (generating a cipher,
+// or re-encrypting it for keyid+=/keyid-=; transient fields dropped), then
+// runs the type's Setup on the result. note, when not nil, gets
+// git-annex's notes about the encryption setup.
+func (r *Repo) setupSpecial(ctx context.Context, mode remote.SetupMode, res SpecialRemoteResult, cfg remote.Config, note func(string)) (remote.SetupResult, error) {
 	t, err := r.registry().Lookup(cfg["type"])
 	if err != nil {
 		return remote.SetupResult{}, err
 	}
+	if note == nil {
+		note = func(string) {}
+	}
 	h := r.newSpecialHost(res.Name, res.UUID, res.ConfigUUID, cfg)
+	what := encryptionNote(mode, cfg)
+	if what != "" {
+		note(what)
+	}
+	cfg, err = encrypted.Setup(ctx, mode, cfg, h)
+	if err != nil {
+		return remote.SetupResult{}, err
+	}
+	if what != "" {
+		if s, err := crypto.ParseSettings(cfg); err == nil {
+			note(s.Description())
+		}
+	}
+	h = r.newSpecialHost(res.Name, res.UUID, res.ConfigUUID, cfg)
 	out, err := t.Setup(ctx, mode, res.UUID, cfg, h)
 	if err != nil {
 		return out, err
@@ -197,6 +221,34 @@ func (r *Repo) setupSpecial(ctx context.Context, mode remote.SetupMode, res Spec
 		out.Config = cfg
 	}
 	return out, nil
+}
+
+// encryptionNote is the note git-annex shows before it sets up a
+// remote's encryption: "encryption setup" when a cipher is generated,
+// "encryption update" when a gpg-keyed cipher is re-encrypted, "" when
+// neither happens (encryption=none, a shared cipher, a bad setting).
+func encryptionNote(mode remote.SetupMode, cfg remote.Config) string {
+	if _, err := crypto.ParseMAC(cfg["mac"]); err != nil {
+		return ""
+	}
+	if cfg["cipher"] != "" {
+		s, err := crypto.ParseSettings(cfg)
+		if err != nil || s.Scheme == crypto.Shared {
+			return ""
+		}
+		return "encryption update"
+	}
+	enc, ok := cfg["encryption"]
+	switch {
+	case !ok && (cfg["keyid"] != "" || cfg["keyid+"] != ""):
+		return "encryption setup"
+	case !ok || enc == string(crypto.None):
+		return ""
+	}
+	if _, err := crypto.ParseScheme(enc); err != nil {
+		return ""
+	}
+	return "encryption setup"
 }
 
 // configureSpecial writes the local git config of a special remote in
@@ -218,27 +270,6 @@ func (r *Repo) configureSpecial(ctx context.Context, res SpecialRemoteResult, gi
 		}
 	}
 	return setConfig(ctx, r.git, p+"skipfetchall", "true")
-}
-
-// checkLayers refuses settings whose decorators this build lacks, before
-// anything is recorded (see stack).
-func checkLayers(name string, cfg remote.Config) error {
-	if v, ok := cfg["chunk"]; ok {
-		if _, err := parseChunkSetting(v); err != nil {
-			return err
-		}
-	}
-	_, err := stack(nil, remote.Params{Name: name, Config: cfg})
-	return err
-}
-
-// parseChunkSetting checks a chunk= value as git-annex's readSize does.
-func parseChunkSetting(v string) (int64, error) {
-	n, err := units.ParseSize(v)
-	if err != nil {
-		return 0, fmt.Errorf("bad chunk size chunk=%s (give a size such as chunk=10MiB): %w", v, err)
-	}
-	return n, nil
 }
 
 // parseRemoteParams splits "key=value" words. Words without '=' are

@@ -8,11 +8,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/troveproject/trove/internal/chunk"
 	"github.com/troveproject/trove/internal/config"
+	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/remote/all"
-	"github.com/troveproject/trove/internal/units"
+	"github.com/troveproject/trove/internal/remote/chunked"
+	"github.com/troveproject/trove/internal/remote/encrypted"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -193,25 +196,33 @@ func (r *Repo) specialListCost(ctx context.Context, rem config.Remote) float64 {
 }
 
 // ErrStackUnsupported is wrapped when a special remote's config asks for
-// chunking or encryption that this build cannot provide.
+// a layer this build cannot provide: the legacy chunksize= layout.
 var ErrStackUnsupported = errors.New("special remote layer not supported")
 
-// stack wraps base with the decorators p.Config asks for: chunking over
-// encryption (git-annex chunks first, then encrypts each chunk and its
-// key). Until the chunked and encrypted packages are part of this build,
-// a remote that needs either is refused.
+// stack wraps base with the decorators p.Config asks for, as git-annex
+// does: chunking over encryption, so content is split into chunk keys
+// first and each chunk is then encrypted under its own HMAC'd key name.
+// Each decorator returns its remote unchanged when the config asks for
+// nothing. Legacy chunksize= remotes are refused.
 func stack(base remote.Remote, p remote.Params) (remote.Remote, error) {
-	if isEncrypted(p.Config) {
-		return nil, fmt.Errorf("%s uses encryption=%s, which this version of Trove cannot read or write yet (use git-annex for it, or `git annex initremote` a remote with encryption=none): %w", p.Name, p.Config["encryption"], ErrStackUnsupported)
+	if err := checkChunkLayer(p.Name, p.Config); err != nil {
+		return nil, err
 	}
-	if n, legacy := chunkSize(p.Config); n > 0 {
-		what := "chunk="
-		if legacy {
-			what = "chunksize="
-		}
-		return nil, fmt.Errorf("%s stores content in chunks (%s%s), which this version of Trove cannot read or write yet (use git-annex for it): %w", p.Name, what, p.Config[strings.TrimSuffix(what, "=")], ErrStackUnsupported)
+	enc, err := encrypted.Wrap(base, p)
+	if err != nil {
+		return nil, err
 	}
-	return base, nil
+	return chunked.Wrap(enc, p)
+}
+
+// checkChunkLayer refuses the legacy chunksize= layout, which no remote
+// type of this build implements, before anything is recorded or stored.
+func checkChunkLayer(name string, cfg remote.Config) error {
+	c, err := chunk.ParseConfig(cfg)
+	if err != nil || c.Kind != chunk.Legacy {
+		return nil // a bad chunk= is reported when the remote is used, as git-annex does
+	}
+	return fmt.Errorf("%s stores content in old-style chunks (chunksize=%s), which this version of Trove cannot read or write (use git-annex for it, or a new remote with chunk=%s): %w", name, cfg["chunksize"], cfg["chunksize"], ErrStackUnsupported)
 }
 
 // isEncrypted reports whether a remote's config asks for encryption.
@@ -224,46 +235,21 @@ func isEncrypted(cfg remote.Config) bool {
 	return e != "none"
 }
 
-// chunkSize is the chunk size a remote's config asks for (0 = none), and
-// whether it is the legacy chunksize= kind.
-func chunkSize(cfg remote.Config) (n int64, legacy bool) {
-	if v, ok := cfg["chunk"]; ok {
-		if n, err := units.ParseSize(v); err == nil && n > 0 {
-			return n, false
-		}
-	}
-	if v, ok := cfg["chunksize"]; ok {
-		if n, err := units.ParseSize(v); err == nil && n > 0 {
-			return n, true
-		}
-	}
-	return 0, false
-}
-
 // describeEncryption is git-annex's describeEncryption of a config, as
-// `info` shows it.
+// `info` shows it: "none", or the scheme and its cipher's description.
 func describeEncryption(cfg remote.Config) string {
-	if !isEncrypted(cfg) {
+	s, err := crypto.ParseSettings(cfg)
+	if err != nil || s.Scheme == crypto.None || s.Cipher == "" {
 		return "none"
 	}
-	name := cfg["encryption"]
-	switch name {
-	case "shared":
-		return "shared (encryption key stored in git repository)"
-	case "sharedpubkey":
-		return name + " (to gpg keys: " + strings.ReplaceAll(cfg["pubkeys"], ",", " ") + ")"
-	}
-	return name + " (to gpg keys: " + strings.ReplaceAll(cfg["cipherkeys"], ",", " ") + ")"
+	return string(s.Scheme) + " (" + s.Description() + ")"
 }
 
 // describeChunking is git-annex's describeChunking, as `info` shows it.
 func describeChunking(cfg remote.Config) string {
-	n, legacy := chunkSize(cfg)
-	switch {
-	case n == 0:
+	c, err := chunk.ParseConfig(cfg)
+	if err != nil {
 		return "none"
-	case legacy:
-		return units.LongSize(n) + " chunks (old style)"
 	}
-	return units.LongSize(n) + " chunks"
+	return c.Describe()
 }

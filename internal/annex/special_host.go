@@ -2,16 +2,13 @@ package annex
 
 import (
 	"context"
-	"encoding/base64"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
-	"github.com/troveproject/trove/internal/fsutil"
+	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/remote"
@@ -27,8 +24,9 @@ type specialHost struct {
 	uuid       uuid.UUID // data UUID: per-key logs use it
 	configUUID uuid.UUID // remote.log key
 
-	mu  sync.Mutex
-	cfg remote.Config // remote.log entry; SetCreds may add embedded creds
+	mu    sync.Mutex
+	cfg   remote.Config   // remote.log entry; SetCreds may add embedded creds
+	crypt *crypto.Crypter // the opened cipher, once creds needed it
 }
 
 var _ remote.Host = (*specialHost)(nil)
@@ -147,126 +145,11 @@ func (h *specialHost) SetChunkCount(ctx context.Context, k key.Key, chunkSize, c
 	})
 }
 
-// Creds implements remote.Host: the local creds file first, then creds
-// embedded in remote.log (plain base64 only; see embedField).
-func (h *specialHost) Creds(ctx context.Context, setting string) (string, string, bool, error) {
-	path := h.credsPath(setting)
-	data, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		login, password, ok := decodeCredPair(data)
-		if !ok {
-			return "", "", false, fmt.Errorf("credentials file %s is not \"login\\npassword\\n\"; remove it and run `git annex enableremote %s` with the credentials", path, h.name)
-		}
-		return login, password, true, nil
-	case !errors.Is(err, fs.ErrNotExist):
-		return "", "", false, fmt.Errorf("read credentials of remote %s: %w", h.name, err)
-	}
-	h.mu.Lock()
-	field := h.embedField(setting)
-	v, ok := h.cfg[field]
-	cfg := h.cfg
-	h.mu.Unlock()
-	if !ok {
-		return "", "", false, nil
-	}
-	if isEncrypted(cfg) {
-		return "", "", false, fmt.Errorf("remote %s: the credentials embedded in remote.log (%s=) are encrypted, which this version of Trove cannot decrypt yet; store them locally with `git annex enableremote %s` and the credentials in the environment: %w", h.name, field, h.name, ErrStackUnsupported)
-	}
-	plain, err := base64.StdEncoding.DecodeString(v)
-	if err != nil {
-		return "", "", false, fmt.Errorf("remote %s: embedded credentials %s= are not base64: %w", h.name, field, err)
-	}
-	login, password, ok := decodeCredPair(plain)
-	if !ok {
-		return "", "", false, fmt.Errorf("remote %s: embedded credentials %s= are malformed", h.name, field)
-	}
-	return login, password, true, nil
-}
-
-// SetCreds implements remote.Host: the creds go to
-// .git/annex/creds/<uuid>[-setting] (mode 0600), and into remote.log when
-// embedcreds=yes (encrypted embedding is refused until this build has
-// encryption).
-func (h *specialHost) SetCreds(ctx context.Context, setting, login, password string) error {
-	if strings.Contains(login, "\n") || strings.Contains(password, "\n") {
-		return fmt.Errorf("remote %s: credentials cannot contain a newline", h.name)
-	}
-	pair := []byte(login + "\n" + password + "\n")
-	path := h.credsPath(setting)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("store credentials of remote %s: %w", h.name, err)
-	}
-	if err := fsutil.WriteFileAtomic(path, pair, 0o600, filepath.Dir(path)); err != nil {
-		return fmt.Errorf("store credentials of remote %s in %s: %w", h.name, path, err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		return fmt.Errorf("store credentials of remote %s in %s: %w", h.name, path, err)
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if !embedCreds(h.cfg) {
-		return nil
-	}
-	if isEncrypted(h.cfg) {
-		return fmt.Errorf("remote %s: embedding credentials encrypted in remote.log needs encryption support this version of Trove lacks yet; they are stored in %s only: %w", h.name, path, ErrStackUnsupported)
-	}
-	h.cfg[h.embedField(setting)] = base64.StdEncoding.EncodeToString(pair)
-	return h.r.setRemoteConfig(ctx, h.configUUID, h.cfg)
-}
-
 // Warn implements remote.Host.
 func (h *specialHost) Warn(msg string) { h.r.remoteMessage(true, msg) }
 
 // Info implements remote.Host.
 func (h *specialHost) Info(msg string) { h.r.remoteMessage(false, msg) }
-
-// credsPath is git-annex's cache file of a remote's credentials.
-func (h *specialHost) credsPath(setting string) string {
-	name := string(h.uuid)
-	if setting != "" {
-		name += "-" + setting
-	}
-	return filepath.Join(annexDir(h.r.git), "creds", name)
-}
-
-// embedField is the remote.log field embedded credentials go in: the
-// setting's name, or for the main credentials the type's field.
-func (h *specialHost) embedField(setting string) string {
-	if setting != "" {
-		return setting
-	}
-	switch h.cfg["type"] {
-	case "S3":
-		return "s3creds"
-	case "webdav":
-		return "davcreds"
-	}
-	return "creds"
-}
-
-// embedCreds is git-annex's rule for storing credentials in remote.log:
-// embedcreds=yes/no decides; otherwise only gpg-keyed ciphers embed.
-func embedCreds(cfg remote.Config) bool {
-	switch cfg["embedcreds"] {
-	case "yes":
-		return true
-	case "no":
-		return false
-	}
-	_, hasCipher := cfg["cipher"]
-	_, hasKeys := cfg["cipherkeys"]
-	return hasCipher && hasKeys
-}
-
-// decodeCredPair parses "login\npassword\n" (the final newline optional).
-func decodeCredPair(b []byte) (login, password string, ok bool) {
-	login, rest, ok := strings.Cut(string(b), "\n")
-	if !ok {
-		return "", "", false
-	}
-	return login, strings.TrimSuffix(rest, "\n"), true
-}
 
 // SetURLPresent records that k can be downloaded from url: a line in its
 // url log and, for URLs the web remote downloads (no ":" downloader

@@ -254,8 +254,8 @@ func TestInitRemoteOpensThroughRegistry(t *testing.T) {
 	if _, err := r2.InitRemote(ctx, InitRemoteOptions{Name: "fk", Params: []string{"type=fake", "encryption=none"}}); !errors.Is(err, ErrRemoteUsage) {
 		t.Errorf("second initremote fk: %v", err)
 	}
-	if _, err := r2.InitRemote(ctx, InitRemoteOptions{Name: "e", Params: []string{"type=fake", "encryption=shared"}}); !errors.Is(err, ErrStackUnsupported) {
-		t.Errorf("encrypted initremote: %v", err)
+	if _, err := r2.InitRemote(ctx, InitRemoteOptions{Name: "e", Params: []string{"type=fake", "encryption=none", "chunksize=1MiB"}}); !errors.Is(err, ErrStackUnsupported) {
+		t.Errorf("initremote with legacy chunksize=: %v", err)
 	}
 	if _, err := r2.InitRemote(ctx, InitRemoteOptions{Name: "e", Params: []string{"type=fake"}}); err == nil || err.Error() != encryptionChoices {
 		t.Errorf("initremote without encryption=: %v", err)
@@ -279,9 +279,13 @@ func TestDescribeEncryptionAndChunking(t *testing.T) {
 		encryption, chunk string
 	}{
 		{remote.Config{"encryption": "none"}, "none", "none"},
-		{remote.Config{"encryption": "shared", "chunk": "1MiB"}, "shared (encryption key stored in git repository)", "1.05 megabytes chunks"},
-		{remote.Config{"encryption": "hybrid", "cipherkeys": "A,B", "chunksize": "10b"}, "hybrid (to gpg keys: A B)", "10 bytes chunks (old style)"},
-		{remote.Config{"encryption": "sharedpubkey", "pubkeys": "C", "chunk": "0"}, "sharedpubkey (to gpg keys: C)", "none"},
+		{remote.Config{"encryption": "shared", "chunk": "1MiB"}, "none", "1.05 megabytes chunks"},
+		{remote.Config{"encryption": "shared", "cipher": "x", "chunk": "1MiB"}, "shared (encryption key stored in git repository)", "1.05 megabytes chunks"},
+		{remote.Config{"cipher": "x"}, "shared (encryption key stored in git repository)", "none"},
+		{remote.Config{"encryption": "hybrid", "cipher": "x", "cipherkeys": "A,B", "chunksize": "10b"}, "hybrid (to gpg keys: A B)", "10 bytes chunks (old style)"},
+		{remote.Config{"encryption": "pubkey", "cipher": "x", "cipherkeys": "A"}, "pubkey (to gpg keys: A)", "none"},
+		{remote.Config{"encryption": "sharedpubkey", "cipher": "x", "pubkeys": "C", "chunk": "0"}, "sharedpubkey (to gpg keys: C)", "none"},
+		{remote.Config{"chunk": "abc"}, "none", "none"},
 	} {
 		if got := describeEncryption(tc.cfg); got != tc.encryption {
 			t.Errorf("describeEncryption(%v) = %q, want %q", tc.cfg, got, tc.encryption)

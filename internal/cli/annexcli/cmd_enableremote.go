@@ -32,7 +32,7 @@ func runEnableRemote(ctx context.Context, g *invocation.Globals, name string, pa
 	}
 	s.routeRemoteMessages()
 	if name == "" {
-		_, err := s.repo.EnableRemote(ctx, name, params)
+		_, err := s.repo.EnableRemote(ctx, annex.EnableRemoteOptions{})
 		return s.finish(ctx, err)
 	}
 	var t *ui.Task
@@ -49,7 +49,11 @@ func runEnableRemote(ctx context.Context, g *invocation.Globals, name string, pa
 			t = s.out.Begin(ui.Action{Command: "enableremote", File: name})
 		}
 	}
-	_, err = s.repo.EnableRemote(ctx, name, params)
+	opts := annex.EnableRemoteOptions{Name: name, Params: params}
+	if t != nil {
+		opts.Note = t.Note
+	}
+	_, err = s.repo.EnableRemote(ctx, opts)
 	if t == nil || errors.Is(err, annex.ErrRemoteUsage) {
 		return s.finish(ctx, err)
 	}

@@ -45,6 +45,7 @@ func runInitRemote(ctx context.Context, g *invocation.Globals, opts annex.InitRe
 		return s.finish(ctx, err)
 	}
 	t := s.out.Begin(ui.Action{Command: "initremote", File: opts.Name})
+	opts.Note = t.Note
 	_, err = s.repo.InitRemote(ctx, opts)
 	if errors.Is(err, annex.ErrRemoteUsage) {
 		return s.finish(ctx, err)
