@@ -8,6 +8,7 @@ import (
 
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/p2pproto"
 )
 
@@ -237,11 +238,13 @@ func (s *p2pSession) put(ctx context.Context, k key.Key) error {
 		}
 		return s.send(p2pproto.Failure)
 	}
-	if err := p.CommitNoSync(ctx); err != nil {
+	if err := p.Commit(ctx); err != nil {
 		return s.send(p2pproto.Failure)
 	}
-	s.r.xfer.unsynced.Store(true)
-	if err := s.r.logPresent(ctx, k); err != nil {
+	// Recorded now, not deferred to Commit like logPresent: a REMOVE of
+	// the key later in the session records its removal at once, and a
+	// deferred record applied after it would undo it.
+	if err := s.r.logLocation(ctx, k, s.r.here, logs.Present); err != nil {
 		return s.send(p2pproto.Failure)
 	}
 	return s.send(p2pproto.Success)

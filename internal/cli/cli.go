@@ -9,6 +9,7 @@ import (
 
 	"github.com/troveproject/trove/internal/cli/annexcli"
 	"github.com/troveproject/trove/internal/cli/invocation"
+	"github.com/troveproject/trove/internal/cli/shellcli"
 	"github.com/troveproject/trove/internal/cli/trovecli"
 )
 
@@ -25,7 +26,7 @@ func Main(ctx context.Context, args []string, stdio Stdio) error {
 	case name == "git-annex" || strings.HasPrefix(name, "git-annex."):
 		return annexcli.Run(ctx, invocation.New(invocation.FaceAnnex, stdio), args[1:])
 	case name == "git-annex-shell":
-		return invocation.Exit(1, "git-annex-shell: this build of Trove does not serve ssh remotes yet")
+		return shellcli.Run(ctx, invocation.New(invocation.FaceAnnex, stdio), args[1:])
 	default:
 		return trovecli.Run(ctx, invocation.New(invocation.FaceTrove, stdio), args[1:])
 	}
