@@ -65,8 +65,9 @@ func TestScripts(t *testing.T) {
 			return false, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"realannex": cmdRealAnnex(real),
-			"httpserve": cmdHTTPServe,
+			"realannex":    cmdRealAnnex(real),
+			"httpserve":    cmdHTTPServe,
+			"webdavserver": cmdWebDAVServer,
 		},
 	})
 }
