@@ -67,6 +67,7 @@ func commands(g *invocation.Globals) []*cobra.Command {
 	cmds = append(cmds, transferCommands(g)...)
 	cmds = append(cmds, specialRemoteCommands(g)...)
 	cmds = append(cmds, urlCommands(g)...)
+	cmds = append(cmds, exportCommands(g)...)
 	cmds = append(cmds, newTestRemoteCommand(g))
 	return cmds
 }
