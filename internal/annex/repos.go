@@ -117,6 +117,9 @@ func (r *Repo) loadRepos(ctx context.Context) (*Repos, error) {
 		}
 	}
 	get(r.here).Here = true
+	if err := r.untrustExports(ctx, rs); err != nil {
+		return nil, err
+	}
 	return rs, nil
 }
 
