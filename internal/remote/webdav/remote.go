@@ -63,8 +63,9 @@ func (r *Remote) Info() []remote.InfoField {
 	return []remote.InfoField{{Name: "url", Value: r.c.shown("")}}
 }
 
-// Store implements remote.Remote: PUT under the temporary name, DELETE of
-// an old copy, MKCOL of the key's collections, MOVE into place. On error
+// Store implements remote.Remote: PUT under the temporary name, MKCOL of
+// the key's collections, MOVE into place (over an old copy; when the
+// server refuses that, DELETE of the old copy and MOVE again). On error
 // the temporary upload is deleted (best effort) and nothing is left under
 // the key's name that was not there before.
 func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
@@ -77,18 +78,29 @@ func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m prog
 	}
 	err := r.c.mkcol(ctx, keyDir(k))
 	if err == nil {
-		// git-annex deletes first: some servers refuse to MOVE over a file.
+		err = r.move(ctx, tmp, dest)
+	}
+	if err != nil && ctx.Err() == nil && !errors.Is(err, remote.ErrUnavailable) {
+		// Some servers refuse to MOVE over a file: delete the old copy
+		// first, as git-annex always does (Trove only when needed, so
+		// that a present key stays readable while it is stored again).
 		_, _ = r.c.call(ctx, request{method: http.MethodDelete, loc: dest})
-		_, err = r.c.call(ctx, request{method: "MOVE", loc: tmp, header: http.Header{
-			"Destination": {r.c.urlOf(dest)},
-			"Overwrite":   {"T"},
-		}}, http.StatusCreated, http.StatusNoContent)
+		err = r.move(ctx, tmp, dest)
 	}
 	if err != nil {
 		r.discard(ctx, tmp)
 		return fmt.Errorf("store %s: %w", k, err)
 	}
 	return nil
+}
+
+// move moves the resource at from to to, replacing any there.
+func (r *Remote) move(ctx context.Context, from, to string) error {
+	_, err := r.c.call(ctx, request{method: "MOVE", loc: from, header: http.Header{
+		"Destination": {r.c.urlOf(to)},
+		"Overwrite":   {"T"},
+	}}, http.StatusCreated, http.StatusNoContent)
+	return err
 }
 
 // put uploads src to loc, a location at the top of the remote, making
