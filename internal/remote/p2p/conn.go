@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 
 	"github.com/troveproject/trove/internal/p2pproto"
@@ -53,6 +54,15 @@ type conn struct {
 	// broken is set when the session is out of step (an I/O error, an
 	// unexpected reply); a broken conn is closed, never reused.
 	broken atomic.Bool
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// close ends the session once; later calls return the first result.
+func (c *conn) close() error {
+	c.closeOnce.Do(func() { c.closeErr = c.s.Close() })
+	return c.closeErr
 }
 
 // handshake reads the server's AUTH-SUCCESS, checks its UUID and agrees

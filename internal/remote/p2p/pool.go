@@ -34,7 +34,7 @@ func (p *pool) put(c *conn) {
 	p.mu.Lock()
 	if c.broken.Load() || p.closed {
 		p.mu.Unlock()
-		_ = c.s.Close()
+		_ = c.close()
 		return
 	}
 	p.idle = append(p.idle, c)
@@ -50,7 +50,7 @@ func (p *pool) close() error {
 	p.mu.Unlock()
 	var errs []error
 	for _, c := range idle {
-		errs = append(errs, c.s.Close())
+		errs = append(errs, c.close())
 	}
 	return errors.Join(errs...)
 }

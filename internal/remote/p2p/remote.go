@@ -82,7 +82,7 @@ func (r *Remote) with(ctx context.Context, f func(c *conn) error) error {
 	// A cancelled context may leave a request half done.
 	stop := context.AfterFunc(ctx, func() {
 		c.broken.Store(true)
-		_ = c.s.Close()
+		_ = c.close()
 	})
 	err = f(c)
 	if !stop() {
