@@ -27,8 +27,8 @@ func newHost(t *testing.T) *fakeHost {
 	return &fakeHost{tmp: t.TempDir(), counts: map[key.Key]map[int64]int64{}}
 }
 
-func (h *fakeHost) RepoUUID() uuid.UUID                 { return "0b1c2d3e-0000-4000-8000-000000000001" }
-func (h *fakeHost) TmpDir() string                      { return h.tmp }
+func (h *fakeHost) RepoUUID() uuid.UUID                  { return "0b1c2d3e-0000-4000-8000-000000000001" }
+func (h *fakeHost) TmpDir() string                       { return h.tmp }
 func (h *fakeHost) GitConfig(name string) (string, bool) { return "", false }
 func (h *fakeHost) State(context.Context, key.Key) (string, error) {
 	return "", nil
