@@ -171,19 +171,21 @@ func (x *exporter) report(kind string, loc remote.ExportLocation, to string, k k
 // the new tree no longer has.
 func (x *exporter) run(ctx context.Context, p export.Plan) {
 	failedTemp := map[string]bool{}
-	for _, rn := range p.ToTemp {
-		err := x.rename(ctx, rn)
-		if err != nil {
-			failedTemp[rn.Key.String()] = true
+	for _, v := range p.Vacate {
+		if v.ToTemp {
+			rn := export.Rename{Key: v.Key, From: v.Loc, To: remote.TempExportLocation(v.Key)}
+			err := x.rename(ctx, rn)
+			if err != nil {
+				failedTemp[rn.Key.String()] = true
+			}
+			x.report(ExportRename, rn.From, rn.To.String(), rn.Key, err)
+			continue
 		}
-		x.report(ExportRename, rn.From, rn.To.String(), rn.Key, err)
-	}
-	for _, f := range p.Removes {
-		err := x.er.exp.RemoveExport(ctx, f.Key, f.Loc)
-		if err == nil && !isGitBlobKey(f.Key) && !x.wanted[f.Key.String()] {
-			x.r.deferLocation(f.Key, x.er.uuid, logs.Missing)
+		err := x.er.exp.RemoveExport(ctx, v.Key, v.Loc)
+		if err == nil && !isGitBlobKey(v.Key) && !x.wanted[v.Key.String()] {
+			x.r.deferLocation(v.Key, x.er.uuid, logs.Missing)
 		}
-		x.report(ExportRemove, f.Loc, "", f.Key, err)
+		x.report(ExportRemove, v.Loc, "", v.Key, err)
 	}
 	for _, rn := range p.FromTemp {
 		if failedTemp[rn.Key.String()] {

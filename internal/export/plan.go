@@ -22,13 +22,21 @@ type Rename struct {
 	From, To remote.ExportLocation
 }
 
+// Vacate is a file of the old tree leaving its location: renamed to its
+// key's temporary name (remote.TempExportLocation) when ToTemp, else
+// removed.
+type Vacate struct {
+	File
+	ToTemp bool
+}
+
 // Plan is what turns the remote's old tree into the new one, in the order
-// the steps must run: ToTemp renames, Removes, FromTemp renames, Uploads,
-// then Dirs (directories of the old tree the new one no longer has,
-// deepest first). Steps within one list are independent of each other.
+// the steps must run: Vacate (files whose location the new tree gives
+// other content first, then the others, each group by location, as
+// git-annex orders them), FromTemp renames, Uploads, then Dirs
+// (directories of the old tree the new one no longer has, deepest first).
 type Plan struct {
-	ToTemp   []Rename
-	Removes  []File
+	Vacate   []Vacate
 	FromTemp []Rename
 	Uploads  []File
 	Dirs     []remote.ExportLocation
@@ -36,7 +44,7 @@ type Plan struct {
 
 // Empty reports whether the plan has nothing to do.
 func (p Plan) Empty() bool {
-	return len(p.ToTemp)+len(p.Removes)+len(p.FromTemp)+len(p.Uploads)+len(p.Dirs) == 0
+	return len(p.Vacate)+len(p.FromTemp)+len(p.Uploads)+len(p.Dirs) == 0
 }
 
 // Diff plans the change of a remote holding old into one holding new.
@@ -63,6 +71,7 @@ func Diff(old, new []File, present func(key.Key) bool) Plan {
 
 	var p Plan
 	renamed := map[string]bool{}
+	toTemp := map[string]bool{} // old locations renamed to a temporary name
 	for _, f := range sorted(new) {
 		if was := oldAt[f.Loc.String()]; was != nil && was.String() == f.Key.String() {
 			if !present(f.Key) {
@@ -74,18 +83,26 @@ func Diff(old, new []File, present func(key.Key) bool) Plan {
 		if srcs := leaving[ks]; len(srcs) > 0 && !renamed[ks] && present(f.Key) {
 			renamed[ks] = true
 			tmp := remote.TempExportLocation(f.Key)
-			p.ToTemp = append(p.ToTemp, Rename{Key: f.Key, From: srcs[0].Loc, To: tmp})
+			toTemp[srcs[0].Loc.String()] = true
 			p.FromTemp = append(p.FromTemp, Rename{Key: f.Key, From: tmp, To: f.Loc})
 			leaving[ks] = srcs[1:]
 			continue
 		}
 		p.Uploads = append(p.Uploads, f)
 	}
-	for _, fs := range leaving {
-		p.Removes = append(p.Removes, fs...)
+	var others []Vacate
+	for _, f := range sorted(old) {
+		if nk, ok := newAt[f.Loc.String()]; ok && nk.String() == f.Key.String() {
+			continue
+		}
+		v := Vacate{File: f, ToTemp: toTemp[f.Loc.String()]}
+		if newAt[f.Loc.String()] != nil {
+			p.Vacate = append(p.Vacate, v)
+		} else {
+			others = append(others, v)
+		}
 	}
-	slices.SortFunc(p.Removes, func(a, b File) int { return strings.Compare(a.Loc.String(), b.Loc.String()) })
-	slices.SortFunc(p.ToTemp, func(a, b Rename) int { return strings.Compare(a.From.String(), b.From.String()) })
+	p.Vacate = append(p.Vacate, others...)
 	p.Dirs = goneDirs(old, new)
 	return p
 }
