@@ -1,0 +1,354 @@
+package s3
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/progress"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/chunked"
+	"github.com/troveproject/trove/internal/remote/encrypted"
+	"github.com/troveproject/trove/internal/remote/remotetest"
+	"github.com/troveproject/trove/internal/testutil"
+	"github.com/troveproject/trove/internal/uuid"
+)
+
+// testCfg is the config of a remote on srv (or on addr, a proxy in front
+// of it) in bucket, as initremote takes it.
+func testCfg(addr, bucket, signature string) remote.Config {
+	host, port, _ := strings.Cut(addr, ":")
+	return remote.Config{
+		"name": "cloud", "type": "S3", "encryption": "none", "bucket": bucket,
+		"host": host, "port": port, "protocol": "http", "requeststyle": "path", "signature": signature,
+	}
+}
+
+// setCreds puts srv's credentials in the environment, where the remote
+// and initremote look first.
+func setCreds(t *testing.T, srv *testutil.S3Server) {
+	t.Setenv(EnvAccessKey, srv.AccessKey)
+	t.Setenv(EnvSecretKey, srv.SecretKey)
+}
+
+// initRemote runs initremote's Setup for cfg (creating the bucket) and
+// opens the remote, stacked as the annex layer stacks it.
+func initRemote(t *testing.T, cfg remote.Config, u uuid.UUID) (remote.Remote, *fakeHost) {
+	t.Helper()
+	ctx := context.Background()
+	h := newHost(t)
+	cfg, err := encrypted.Setup(ctx, remote.Init, cfg, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Type.Setup(ctx, remote.Init, u, cfg, h)
+	if err != nil {
+		t.Fatalf("initremote %v: %v", cfg, err)
+	}
+	p := remote.Params{Name: "cloud", UUID: u, Config: res.Config, Host: h}
+	base, err := Type.New(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := encrypted.Wrap(base, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := chunked.Wrap(enc, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, h
+}
+
+var bucketSeq atomic.Int64
+
+// newBucket is a fresh bucket name for one test.
+func newBucket() string { return fmt.Sprintf("trove-test-%d", bucketSeq.Add(1)) }
+
+func TestConformance(t *testing.T) {
+	srv := testutil.S3Test(t)
+	setCreds(t, srv)
+	for _, tc := range []struct {
+		name  string
+		extra remote.Config
+	}{
+		{"v2", nil},
+		{"v4", remote.Config{"signature": "v4"}},
+		{"fileprefix", remote.Config{"fileprefix": "annex/"}},
+		{"multipart", remote.Config{"partsize": "5MiB"}},
+		{"chunked", remote.Config{"chunk": "100KiB"}},
+		{"encrypted", remote.Config{"encryption": "shared"}},
+		{"chunked encrypted", remote.Config{"encryption": "shared", "chunk": "300KiB"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := remotetest.Options{Size: 256 << 10}
+			if tc.name == "multipart" {
+				opts = remotetest.Options{Size: 1 << 20, Large: 11 << 20}
+			}
+			remotetest.Run(t, func(t *testing.T) remote.Remote {
+				cfg := testCfg(srv.Addr(), newBucket(), "v2")
+				for k, v := range tc.extra {
+					cfg[k] = v
+				}
+				r, _ := initRemote(t, cfg, uuid.New())
+				return r
+			}, opts)
+		})
+	}
+}
+
+// client is a direct client of srv, to look at the bucket behind the
+// remote's back.
+func client(t *testing.T, srv *testutil.S3Server) *minio.Client {
+	c, err := minio.New(srv.Addr(), &minio.Options{Creds: credentials.NewStaticV4(srv.AccessKey, srv.SecretKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// objectData returns the content of object in bucket.
+func objectData(t *testing.T, c *minio.Client, bucket, object string) []byte {
+	t.Helper()
+	body, _, _, err := minio.Core{Client: c}.GetObject(context.Background(), bucket, object, minio.GetObjectOptions{})
+	if err != nil {
+		t.Fatalf("get %s/%s: %v", bucket, object, err)
+	}
+	defer body.Close()
+	b, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// testKey returns a file of content in dir and its WORM key named name.
+func testKey(t *testing.T, dir, name, content string) (remote.Source, key.Key) {
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	k, err := key.Parse(fmt.Sprintf("WORM-s%d-m1700000000--%s", len(content), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return remote.Source{Path: p, Size: -1}, k
+}
+
+func TestLayoutMarkerAndDefaults(t *testing.T) {
+	srv := testutil.S3Test(t)
+	setCreds(t, srv)
+	ctx := context.Background()
+	u := uuid.UUID("5a8d6c2e-1111-4222-8333-444455556666")
+	cfg := testCfg(srv.Addr(), "", "v2")
+	delete(cfg, "bucket")
+	cfg["fileprefix"] = "pre/"
+	h := newHost(t)
+	res, err := Type.Setup(ctx, remote.Init, u, cfg, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := remote.Config{
+		"name": "cloud", "type": "S3", "encryption": "none", "bucket": "cloud-" + string(u), "datacenter": "US",
+		"fileprefix": "pre/", "host": "127.0.0.1", "port": cfg["port"], "protocol": "http", "requeststyle": "path",
+		"signature": "v2", "storageclass": "STANDARD",
+	}
+	if got := res.Config; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("initremote config\n got %v\nwant %v", got, want)
+	}
+	if h.login != srv.AccessKey || h.password != srv.SecretKey {
+		t.Errorf("initremote stored creds %q %q; want the environment's", h.login, h.password)
+	}
+	c := client(t, srv)
+	if got := string(objectData(t, c, want["bucket"], "pre/annex-uuid")); got != string(u) {
+		t.Errorf("annex-uuid marker = %q, want %q", got, u)
+	}
+	r, err := New(remote.Params{Name: "cloud", UUID: u, Config: res.Config, Host: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, k := testKey(t, t.TempDir(), "hello", "hello s3")
+	if err := r.Store(ctx, k, src, progress.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(objectData(t, c, want["bucket"], "pre/"+k.String())); got != "hello s3" {
+		t.Errorf("object pre/%s = %q", k, got)
+	}
+	// Again with the same UUID: the marker matches.
+	if _, err := Type.Setup(ctx, remote.Init, u, res.Config, h); err != nil {
+		t.Errorf("initremote of the same remote again: %v", err)
+	}
+	// Another remote may not take the bucket.
+	_, err = Type.Setup(ctx, remote.Init, uuid.New(), res.Config, h)
+	if !errors.Is(err, ErrBucketInUse) {
+		t.Errorf("initremote of another remote in the bucket = %v, want ErrBucketInUse", err)
+	}
+}
+
+func TestInitRemoteWithoutCreds(t *testing.T) {
+	t.Setenv(EnvAccessKey, "")
+	t.Setenv(EnvSecretKey, "")
+	_, err := Type.Setup(context.Background(), remote.Init, uuid.New(), testCfg("127.0.0.1:1", "b", "v2"), newHost(t))
+	if !errors.Is(err, ErrNoCreds) || !strings.Contains(err.Error(), "git annex initremote cloud") {
+		t.Errorf("initremote without creds = %v; want ErrNoCreds and the command to run again", err)
+	}
+}
+
+func TestWrongCredentialsArePermanent(t *testing.T) {
+	srv := testutil.S3Test(t)
+	setCreds(t, srv)
+	ctx := context.Background()
+	cfg := testCfg(srv.Addr(), newBucket(), "v2")
+	initRemote(t, cfg, uuid.New())
+	for _, sig := range []string{"v2", "v4"} {
+		t.Setenv(EnvSecretKey, "not-the-secret")
+		cfg["signature"] = sig
+		r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: newHost(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, k := testKey(t, t.TempDir(), "secret-"+sig, "secret")
+		err = r.Store(ctx, k, src, progress.Discard)
+		if err == nil || remote.Retryable(err) || !strings.Contains(err.Error(), EnvAccessKey) || !strings.Contains(err.Error(), EnvSecretKey) {
+			t.Errorf("%s: store with a wrong secret = %v; want a permanent error naming the variables", sig, err)
+		}
+		if _, err := r.CheckPresent(ctx, k); err == nil {
+			t.Errorf("%s: CheckPresent with a wrong secret succeeded", sig)
+		}
+		setCreds(t, srv)
+		if ok, err := r.CheckPresent(ctx, k); ok || err != nil {
+			t.Errorf("%s: after a refused store, present = %v, %v", sig, ok, err)
+		}
+	}
+}
+
+func TestMissingBucket(t *testing.T) {
+	srv := testutil.S3Test(t)
+	setCreds(t, srv)
+	r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: testCfg(srv.Addr(), "no-such-bucket", "v4"), Host: newHost(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, k := testKey(t, t.TempDir(), "x", "x")
+	err = r.Store(context.Background(), k, src, progress.Discard)
+	if err == nil || remote.Retryable(err) || !strings.Contains(err.Error(), "no-such-bucket") || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("store into a missing bucket = %v; want a permanent error naming the bucket", err)
+	}
+}
+
+// faultProxy is a reverse proxy in front of srv that breaks the uploads
+// of objects whose name contains "fault" as mode says.
+type faultProxy struct {
+	mode  string // "500" or "drop"
+	puts  atomic.Int64
+	proxy *httputil.ReverseProxy
+}
+
+func (p *faultProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Method == http.MethodPut && strings.Contains(req.URL.Path, "fault") {
+		p.puts.Add(1)
+		switch p.mode {
+		case "500":
+			_, _ = io.Copy(io.Discard, req.Body)
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected</Message></Error>`)
+			return
+		case "drop":
+			// Read part of the body, then cut the connection.
+			_, _ = io.CopyN(io.Discard, req.Body, 1000)
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+	}
+	p.proxy.ServeHTTP(w, req)
+}
+
+func TestServerFaults(t *testing.T) {
+	srv := testutil.S3Test(t)
+	setCreds(t, srv)
+	target, err := url.Parse(srv.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []string{"500", "drop"} {
+		t.Run(mode, func(t *testing.T) {
+			fp := &faultProxy{mode: mode, proxy: httputil.NewSingleHostReverseProxy(target)}
+			ps := httptest.NewServer(fp)
+			defer ps.Close()
+			bucket := newBucket()
+			initRemote(t, testCfg(srv.Addr(), bucket, "v2"), uuid.New())
+			cfg := testCfg(strings.TrimPrefix(ps.URL, "http://"), bucket, "v2")
+			r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: newHost(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, k := testKey(t, t.TempDir(), "fault", strings.Repeat("fault injected ", 10000))
+			err = r.Store(context.Background(), k, src, progress.Discard)
+			if err == nil || !remote.Retryable(err) || !errors.Is(err, remote.ErrUnavailable) {
+				t.Errorf("store through a failing server = %v; want a retryable ErrUnavailable", err)
+			}
+			if n := fp.puts.Load(); n < 2 || n > maxRetries+1 {
+				t.Errorf("%d PUT attempts; want the client's retries (2..%d)", n, maxRetries+1)
+			}
+			// Nothing is there, as the server itself says.
+			if _, err := client(t, srv).StatObject(context.Background(), bucket, k.String(), minio.StatObjectOptions{}); minio.ToErrorResponse(err).Code != minio.NoSuchKey {
+				t.Errorf("after the failed store, stat = %v; want NoSuchKey", err)
+			}
+			if ok, err := r.CheckPresent(context.Background(), k); ok || err != nil {
+				t.Errorf("after the failed store, present = %v, %v", ok, err)
+			}
+			// Other objects still pass through the proxy.
+			src2, k2 := testKey(t, t.TempDir(), "fine", "fine")
+			if err := r.Store(context.Background(), k2, src2, progress.Discard); err != nil {
+				t.Errorf("store of another key: %v", err)
+			}
+		})
+	}
+}
+
+func TestMultipartObjectIsWhole(t *testing.T) {
+	srv := testutil.S3Test(t)
+	setCreds(t, srv)
+	bucket := newBucket()
+	r, _ := initRemote(t, func() remote.Config {
+		c := testCfg(srv.Addr(), bucket, "v4")
+		c["partsize"] = "5MiB"
+		return c
+	}(), uuid.New())
+	data := bytes.Repeat([]byte("0123456789abcdef"), (12<<20)/16+3)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "big")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := key.Parse(fmt.Sprintf("WORM-s%d-m1--big", len(data)))
+	if err := r.Store(context.Background(), k, remote.Source{Path: p, Size: -1}, progress.Discard); err != nil {
+		t.Fatal(err)
+	}
+	info, err := client(t, srv).StatObject(context.Background(), bucket, k.String(), minio.StatObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Size != int64(len(data)) || !strings.HasSuffix(info.ETag, "-3") {
+		t.Errorf("object size %d etag %q; want %d bytes in 3 parts", info.Size, info.ETag, len(data))
+	}
+}
