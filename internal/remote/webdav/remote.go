@@ -71,12 +71,22 @@ func (r *Remote) Info() []remote.InfoField {
 func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
 	unlock := r.locks.lock(k)
 	defer unlock()
-	tmp, dest := keyTmpLocation(k), keyLocation(k)
-	if err := r.put(ctx, tmp, src, m); err != nil {
-		r.discard(ctx, tmp)
+	if err := r.storeAt(ctx, keyTmpLocation(k), keyLocation(k), src, m); err != nil {
 		return fmt.Errorf("store %s: %w", k, err)
 	}
-	err := r.c.mkcol(ctx, keyDir(k))
+	return nil
+}
+
+// storeAt uploads src to tmp and moves it to dest, making the
+// collections of both as needed; on error it deletes tmp (best effort).
+func (r *Remote) storeAt(ctx context.Context, tmp, dest string, src remote.Source, m progress.Meter) error {
+	err := r.c.mkcol(ctx, parent(tmp))
+	if err == nil {
+		err = r.put(ctx, tmp, src, m)
+	}
+	if err == nil {
+		err = r.c.mkcol(ctx, parent(dest))
+	}
 	if err == nil {
 		err = r.move(ctx, tmp, dest)
 	}
@@ -89,9 +99,8 @@ func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m prog
 	}
 	if err != nil {
 		r.discard(ctx, tmp)
-		return fmt.Errorf("store %s: %w", k, err)
 	}
-	return nil
+	return err
 }
 
 // move moves the resource at from to to, replacing any there.
@@ -103,9 +112,8 @@ func (r *Remote) move(ctx context.Context, from, to string) error {
 	return err
 }
 
-// put uploads src to loc, a location at the top of the remote, making
-// the url's collection when the server says it is missing (409, or 404
-// from some servers).
+// put uploads src to loc, making the url's collection when the server
+// says it is missing (409, or 404 from some servers).
 func (r *Remote) put(ctx context.Context, loc string, src remote.Source, m progress.Meter) error {
 	send := func() (int, error) {
 		f, err := src.Open()
@@ -243,15 +251,23 @@ func (r *Remote) CheckPresent(ctx context.Context, k key.Key) (bool, error) {
 func (r *Remote) Remove(ctx context.Context, k key.Key) error {
 	unlock := r.locks.lock(k)
 	defer unlock()
-	_, err := r.c.call(ctx, request{method: http.MethodDelete, loc: keyDir(k)},
+	if err := r.remove(ctx, keyDir(k)); err != nil {
+		return fmt.Errorf("remove %s: %w", k, err)
+	}
+	return nil
+}
+
+// remove deletes the resource at loc; an absent one is not an error.
+func (r *Remote) remove(ctx context.Context, loc string) error {
+	_, err := r.c.call(ctx, request{method: http.MethodDelete, loc: loc},
 		http.StatusNoContent, http.StatusOK, http.StatusAccepted, http.StatusNotFound)
 	if err == nil || errors.Is(err, context.Canceled) {
 		return err
 	}
-	if there, perr := r.c.exists(ctx, keyDir(k)); perr == nil && !there {
+	if there, perr := r.c.exists(ctx, loc); perr == nil && !there {
 		return nil
 	}
-	return fmt.Errorf("remove %s: %w", k, err)
+	return err
 }
 
 // meteredReader reports what is read through it to a meter.
