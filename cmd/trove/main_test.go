@@ -68,6 +68,7 @@ func TestScripts(t *testing.T) {
 			"realannex":    cmdRealAnnex(real),
 			"httpserve":    cmdHTTPServe,
 			"webdavserver": cmdWebDAVServer,
+			"s3server":     cmdS3Server,
 		},
 	})
 }
