@@ -352,3 +352,56 @@ func TestMultipartObjectIsWhole(t *testing.T) {
 		t.Errorf("object size %d etag %q; want %d bytes in 3 parts", info.Size, info.ETag, len(data))
 	}
 }
+
+func TestExport(t *testing.T) {
+	srv := testutil.S3Test(t)
+	setCreds(t, srv)
+	ctx := context.Background()
+	bucket := newBucket()
+	cfg := testCfg(srv.Addr(), bucket, "v2")
+	cfg["exporttree"] = "yes"
+	cfg["fileprefix"] = "tree/"
+	base, _ := initRemote(t, cfg, uuid.New())
+	r := base.(*Remote)
+	c := client(t, srv)
+	if _, err := c.StatObject(ctx, bucket, "tree/annex-uuid", minio.StatObjectOptions{}); minio.ToErrorResponse(err).Code != minio.NoSuchKey {
+		t.Errorf("an export remote got an annex-uuid marker (stat: %v)", err)
+	}
+	src, k := testKey(t, t.TempDir(), "a", "exported content")
+	from, _ := remote.NewExportLocation("dir/a b.txt")
+	to, _ := remote.NewExportLocation("other/c.txt")
+	if err := r.StoreExport(ctx, src, k, from, progress.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(objectData(t, c, bucket, "tree/dir/a b.txt")); got != "exported content" {
+		t.Errorf("exported object = %q", got)
+	}
+	if ok, err := r.RenameExport(ctx, k, from, to); !ok || err != nil {
+		t.Fatalf("RenameExport = %v, %v", ok, err)
+	}
+	for loc, want := range map[remote.ExportLocation]bool{from: false, to: true} {
+		if ok, err := r.CheckPresentExport(ctx, k, loc); ok != want || err != nil {
+			t.Errorf("CheckPresentExport(%s) = %v, %v; want %v", loc, ok, err, want)
+		}
+	}
+	sink, err := remotetest.NewFileSink(filepath.Join(t.TempDir(), "got"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	if err := r.RetrieveExport(ctx, k, to, sink, progress.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := sink.Bytes(); string(got) != "exported content" {
+		t.Errorf("RetrieveExport = %q", got)
+	}
+	if err := r.RemoveExport(ctx, k, to); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.RemoveExport(ctx, k, to); err != nil {
+		t.Errorf("removing an absent export: %v", err)
+	}
+	if ok, err := r.CheckPresentExport(ctx, k, to); ok || err != nil {
+		t.Errorf("after RemoveExport, present = %v, %v", ok, err)
+	}
+}
