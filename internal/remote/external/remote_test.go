@@ -204,11 +204,11 @@ func testCycle(t *testing.T, mode string) {
 		t.Errorf("ClaimURL(http://x) = %v, %v", ok, err)
 	}
 	cu, err := r.CheckURL(ctx, "testext:foo")
-	if err != nil || !cmp.Equal(cu, []URLContent{{"testext:foo", 5, "some file.txt"}}) {
+	if err != nil || !cmp.Equal(cu, []remote.URLContent{{URL: "testext:foo", Size: 5, File: "some file.txt"}}) {
 		t.Errorf("CheckURL = %v, %v", cu, err)
 	}
 	cu, err = r.CheckURL(ctx, "testext:foo/list")
-	if err != nil || !cmp.Equal(cu, []URLContent{{"testext:a", 3, "a.txt"}, {"testext:b", -1, "b.txt"}}) {
+	if err != nil || !cmp.Equal(cu, []remote.URLContent{{URL: "testext:a", Size: 3, File: "a.txt"}, {URL: "testext:b", Size: -1, File: "b.txt"}}) {
 		t.Errorf("CheckURL multi = %v, %v", cu, err)
 	}
 	if _, err := r.CheckURL(ctx, "ftp://x"); err == nil || !strings.Contains(err.Error(), "not mine: ftp://x") {

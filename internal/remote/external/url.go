@@ -5,30 +5,10 @@ import (
 
 	"github.com/troveproject/trove/internal/extproto"
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/remote"
 )
 
-// URLContent is one downloadable item a URL holds, as CHECKURL reports
-// it: its URL, its size (-1 when unknown) and a suggested file name ("" =
-// none).
-type URLContent struct {
-	URL  string
-	Size int64
-	File string
-}
-
-// URLClaimer is the ability of a remote to download some URLs itself
-// (addurl, and whereis for recorded URIs). Proposed for internal/remote;
-// until it moves there, addurl finds it by type assertion on this
-// interface.
-type URLClaimer interface {
-	// ClaimURL reports whether the remote handles url.
-	ClaimURL(ctx context.Context, url string) (bool, error)
-	// CheckURL returns what url holds: one item, or several (a playlist,
-	// a torrent). It errors when the remote cannot use url.
-	CheckURL(ctx context.Context, url string) ([]URLContent, error)
-}
-
-// ClaimURL implements URLClaimer with CLAIMURL; a helper that does not
+// ClaimURL implements remote.URLClaimer with CLAIMURL; a helper that does not
 // support the request claims nothing.
 func (r *Remote) ClaimURL(ctx context.Context, url string) (bool, error) {
 	var claimed bool
@@ -47,20 +27,20 @@ func (r *Remote) ClaimURL(ctx context.Context, url string) (bool, error) {
 	return claimed, err
 }
 
-// CheckURL implements URLClaimer with CHECKURL. A single item's URL is
+// CheckURL implements remote.URLClaimer with CHECKURL. A single item's URL is
 // url itself.
-func (r *Remote) CheckURL(ctx context.Context, url string) ([]URLContent, error) {
-	var out []URLContent
+func (r *Remote) CheckURL(ctx context.Context, url string) ([]remote.URLContent, error) {
+	var out []remote.URLContent
 	var failure *string
 	err := r.with(ctx, key.Key{}, func(j *job) error {
 		return r.p.exchange(ctx, j, extproto.New(extproto.CheckURL, url), nil, func(m extproto.Message) verdict {
 			switch m.Command {
 			case extproto.CheckURLContents:
 				sz, _ := extproto.ReadSize(m.Param(0))
-				out = []URLContent{{URL: url, Size: sz, File: m.Param(1)}}
+				out = []remote.URLContent{{URL: url, Size: sz, File: m.Param(1)}}
 			case extproto.CheckURLMulti:
 				for _, u := range extproto.ParseURLMulti(m.Param(0)) {
-					out = append(out, URLContent(u))
+					out = append(out, remote.URLContent(u))
 				}
 			case extproto.CheckURLFailure:
 				msg := m.Param(0)
@@ -80,4 +60,4 @@ func (r *Remote) CheckURL(ctx context.Context, url string) ([]URLContent, error)
 	return out, nil
 }
 
-var _ URLClaimer = (*Remote)(nil)
+var _ remote.URLClaimer = (*Remote)(nil)
