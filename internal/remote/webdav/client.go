@@ -24,6 +24,9 @@ type client struct {
 	base  *url.URL // the url= setting, its path ending in "/"
 	http  *http.Client
 	creds Credentials
+	// next is what to do after fixing the login, for messages; ""
+	// means running enableremote to store it.
+	next string
 
 	mu       sync.Mutex
 	loggedIn bool
@@ -170,7 +173,11 @@ func (c *client) statusError(req request, resp *http.Response) error {
 	msg := fmt.Sprintf("webdav remote %s: %s %s: %s", c.name, req.method, c.where(req), resp.Status)
 	switch code := resp.StatusCode; {
 	case code == http.StatusUnauthorized:
-		return remote.Permanent(fmt.Errorf("%s: the server refused the login; set WEBDAV_USERNAME and WEBDAV_PASSWORD to the right ones and run `git annex enableremote %s` to store them", msg, c.name))
+		next := c.next
+		if next == "" {
+			next = "run `git annex enableremote " + c.name + "` to store them"
+		}
+		return remote.Permanent(fmt.Errorf("%s: the server refused the login; set %s and %s to the right ones and %s", msg, EnvUser, EnvPassword, next))
 	case code == http.StatusForbidden:
 		return remote.Permanent(fmt.Errorf("%s: the server forbids it; check that the WebDAV login may write below %s", msg, c.shown("")))
 	case code == http.StatusNotFound:

@@ -95,6 +95,7 @@ func setup(ctx context.Context, mode remote.SetupMode, u uuid.UUID, cfg remote.C
 	if err != nil {
 		return remote.SetupResult{}, err
 	}
+	c.next = "run this command again"
 	if err := testServer(ctx, c); err != nil {
 		return remote.SetupResult{}, fmt.Errorf("WebDAV test failed: %w", err)
 	}
