@@ -78,6 +78,7 @@ type remotesState struct {
 	peers    []*Repo // opened peer repositories, closed by closeRemotes
 	warnings []string
 	messages func(warning bool, msg string) // SetRemoteMessages
+	tempURLs map[string]string              // key -> URL a remote downloads it from (addurl)
 
 	// registry holds the special remote types (all.Registry unless a test
 	// sets it before the first use).
@@ -182,6 +183,9 @@ func (r *Repo) loadRemotes(ctx context.Context) error {
 			}
 			rm = r.asExportRemote(rm)
 			r.remotes.list = append(r.remotes.list, rm)
+			continue
+		}
+		if r.openSSHRemote(ctx, i) {
 			continue
 		}
 		path, ok := localRemotePath(rem.URL, r.paths.Top)
@@ -307,9 +311,9 @@ func (r *Repo) closeRemotes() error {
 	r.remotes.mu.Unlock()
 	var errs []error
 	for _, rm := range r.remotes.list {
-		if s, ok := rm.(*specialRemote); ok {
+		if s, ok := rm.(remote.Closer); ok {
 			if err := s.Close(context.Background()); err != nil {
-				errs = append(errs, fmt.Errorf("close special remote %s: %w", s.name, err))
+				errs = append(errs, fmt.Errorf("close remote %s: %w", rm.Name(), err))
 			}
 		}
 	}

@@ -180,7 +180,6 @@ func TestRemotesLeaveOutUnusable(t *testing.T) {
 	testutil.RunGit(t, clone, "remote", "add", "gone", gone)
 	testutil.RunGit(t, clone, "remote", "add", "ign", origin)
 	testutil.RunGit(t, clone, "config", "remote.ign.annex-ignore", "true")
-	testutil.RunGit(t, clone, "remote", "add", "sshy", "host:/srv/repo")
 	testutil.RunGit(t, clone, "remote", "add", "web", "https://example.com/repo.git")
 
 	r := openRepo(t, clone)
@@ -206,7 +205,6 @@ func TestRemotesLeaveOutUnusable(t *testing.T) {
 		{"plain", `cannot determine uuid for plain (perhaps you need to run "git annex sync"?)`, ErrRemoteNoUUID},
 		{"gone", `cannot determine uuid for gone (perhaps you need to run "git annex sync"?)`, ErrRemoteNoUUID},
 		{"ign", "git config --unset remote.ign.annex-ignore", ErrRemoteIgnored},
-		{"sshy", "host:/srv/repo", ErrRemoteNotSupported},
 		{"web", "https://example.com/repo.git", ErrRemoteNotSupported},
 	} {
 		_, err := r.Remote(ctx, tc.name)
