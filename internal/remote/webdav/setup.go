@@ -136,5 +136,13 @@ func newRemote(ctx context.Context, p remote.Params) (remote.Remote, error) {
 	if rawURL == "" {
 		return nil, fmt.Errorf("webdav remote %s has no url= in remote.log; set it with `git annex enableremote %s url=URL`", p.Name, p.Name)
 	}
-	return New(p, rawURL, HostCredentials(p.Host, p.Name), nil)
+	return New(p, rawURL, HostCredentials(p.Host, p.Name), httpClient)
 }
+
+// httpClient is shared by the webdav remotes of a process; it keeps
+// enough idle connections for parallel transfers (-J) to reuse them.
+var httpClient = func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	return &http.Client{Transport: t}
+}()
