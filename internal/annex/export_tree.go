@@ -30,7 +30,7 @@ type BadExportPathError struct {
 }
 
 func (e *BadExportPathError) Error() string {
-	return fmt.Sprintf("cannot export %s: its path %q %v; rename it in the tree first (git mv)", e.Tree, e.Path, e.Err)
+	return fmt.Sprintf("cannot export %s: %v; rename the file in the tree first (git mv)", e.Tree, e.Err)
 }
 
 func (e *BadExportPathError) Unwrap() error { return e.Err }
