@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/troveproject/trove/internal/backend"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/logs"
+	"github.com/troveproject/trove/internal/objectstore"
 	"github.com/troveproject/trove/internal/pointer"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote/web"
@@ -31,6 +33,9 @@ type AddURLOptions struct {
 	HasPathDepth bool
 	// Prefix and Suffix are added to a derived or given file name.
 	Prefix, Suffix string
+	// Raw (--raw) downloads with the web remote even when a special
+	// remote claims the URL.
+	Raw bool
 }
 
 // AddURLResult is what addurl did with one URL.
@@ -54,6 +59,9 @@ type AddURLEvents struct {
 	// Destination is called once the destination file is known, before
 	// it is written (git-annex shows "(to FILE)" then).
 	Destination func(file string)
+	// Remote is called with the name of the special remote that claimed
+	// the URL, before Destination (git-annex shows "(from NAME)").
+	Remote func(name string)
 }
 
 // URLAdder adds files from URLs, as `git annex addurl` does. Its work
@@ -100,7 +108,10 @@ func (a *URLAdder) Close(ctx context.Context) (bool, error) {
 // Add adds rawURL: downloads it into the annex under a key of the
 // configured backend (or records a URL key without downloading, with
 // Fast or Relaxed), makes the destination file, and records the URL in
-// the key's url log and the web in its location log. A destination that
+// the key's url log and the web in its location log. A URL that a
+// special remote claims (unless Raw) is checked and downloaded by that
+// remote instead, and recorded as ":URL" with the remote in the location
+// log, as git-annex does. A destination that
 // is already annexed gets the URL added to its key after checking that
 // the URL has content of the key's size. The error says why the URL was
 // not added, in git-annex's words (a *web.SecurityError when the
@@ -113,8 +124,20 @@ func (a *URLAdder) Add(ctx context.Context, rawURL string, o AddURLOptions, ev A
 	if ev.Destination == nil {
 		ev.Destination = func(string) {}
 	}
+	if ev.Remote == nil {
+		ev.Remote = func(string) {}
+	}
 	if u, err := url.Parse(rawURL); err != nil || u.Scheme == "" {
 		return AddURLResult{File: o.File}, fmt.Errorf("bad url %s", rawURL)
+	}
+	if !o.Raw {
+		rm, c, err := a.claimer(ctx, rawURL)
+		if err != nil {
+			return AddURLResult{File: o.File}, err
+		}
+		if c != nil {
+			return a.addFromRemote(ctx, rawURL, o, rm, c, ev)
+		}
 	}
 	info := web.URLInfo{Exists: true, Size: -1}
 	if !o.Relaxed {
@@ -134,14 +157,15 @@ func (a *URLAdder) Add(ctx context.Context, rawURL string, o AddURLOptions, ev A
 	}
 	if annexed {
 		res.Key, res.Existing = k, true
-		return res, a.addToExisting(ctx, rawURL, file, k, o, info, ev)
+		sameSize := (info.Size < 0 && !k.HasSize) || (info.Size >= 0 && k.HasSize && info.Size == k.Size)
+		return res, a.addChecked(ctx, file, k, rawURL, uuid.Web, info.Exists, sameSize, o.Relaxed, ev)
 	}
 	if o.Fast || o.Relaxed {
 		if !info.Exists {
 			return res, fmt.Errorf("unable to access url: %s", rawURL)
 		}
 		res.Key = backend.URLKey(rawURL, info.Size, info.Size >= 0)
-		return res, a.addWithoutContent(ctx, rawURL, file, res.Key, ev)
+		return res, a.addWithoutContent(ctx, rawURL, uuid.Web, file, res.Key, ev)
 	}
 	return a.download(ctx, rawURL, file, info, ev)
 }
@@ -164,8 +188,10 @@ func (a *URLAdder) destination(rawURL string, o AddURLOptions, info web.URLInfo)
 	return o.Prefix + file + o.Suffix, nil
 }
 
-// addToExisting is git-annex's addUrlChecked.
-func (a *URLAdder) addToExisting(ctx context.Context, rawURL, file string, k key.Key, o AddURLOptions, info web.URLInfo, ev AddURLEvents) error {
+// addChecked is git-annex's addUrlChecked: it records logURL for the
+// already annexed k and u as having it, when the URL exists and has k's
+// size (or relaxed), unless both are recorded already.
+func (a *URLAdder) addChecked(ctx context.Context, file string, k key.Key, logURL string, u uuid.UUID, exists, sameSize, relaxed bool, ev AddURLEvents) error {
 	urls, err := a.r.URLs(ctx, k)
 	if err != nil {
 		return err
@@ -174,26 +200,27 @@ func (a *URLAdder) addToExisting(ctx context.Context, rawURL, file string, k key
 	if err != nil {
 		return err
 	}
-	if slices.Contains(urls, rawURL) && slices.Contains(locs, uuid.Web) {
+	shown := strings.TrimPrefix(logURL, ":")
+	if slices.Contains(urls, logURL) && slices.Contains(locs, u) {
 		ev.Destination(file)
 		return nil
 	}
-	sameSize := (info.Size < 0 && !k.HasSize) || (info.Size >= 0 && k.HasSize && info.Size == k.Size)
 	switch {
-	case !info.Exists:
-		return fmt.Errorf("while adding a new url to an already annexed file, failed to verify url exists: %s", rawURL)
-	case !sameSize && !o.Relaxed:
-		return fmt.Errorf("while adding a new url to an already annexed file, url does not have expected file size (use --relaxed to bypass this check) %s", rawURL)
+	case !exists:
+		return fmt.Errorf("while adding a new url to an already annexed file, failed to verify url exists: %s", shown)
+	case !sameSize && !relaxed:
+		return fmt.Errorf("while adding a new url to an already annexed file, url does not have expected file size (use --relaxed to bypass this check) %s", shown)
 	}
-	return a.recordURL(ctx, k, rawURL)
+	return a.recordURL(ctx, k, logURL, u)
 }
 
-// recordURL records rawURL for k and the web as having k.
-func (a *URLAdder) recordURL(ctx context.Context, k key.Key, rawURL string) error {
-	if err := a.r.SetURLPresent(ctx, k, rawURL); err != nil {
+// recordURL records logURL for k and u (the web, or the special remote
+// that claimed the URL) as having k.
+func (a *URLAdder) recordURL(ctx context.Context, k key.Key, logURL string, u uuid.UUID) error {
+	if err := a.r.SetURLPresent(ctx, k, logURL); err != nil {
 		return err
 	}
-	return a.r.logLocation(ctx, k, uuid.Web, logs.Present)
+	return a.r.logLocation(ctx, k, u, logs.Present)
 }
 
 // checkCanAdd refuses to overwrite an existing file.
@@ -204,8 +231,9 @@ func (a *URLAdder) checkCanAdd(file string) error {
 	return nil
 }
 
-// addWithoutContent makes file point at k, whose content is not here.
-func (a *URLAdder) addWithoutContent(ctx context.Context, rawURL, file string, k key.Key, ev AddURLEvents) error {
+// addWithoutContent makes file point at k, whose content is not here but
+// at logURL on u.
+func (a *URLAdder) addWithoutContent(ctx context.Context, logURL string, u uuid.UUID, file string, k key.Key, ev AddURLEvents) error {
 	if err := a.checkCanAdd(file); err != nil {
 		return err
 	}
@@ -214,7 +242,7 @@ func (a *URLAdder) addWithoutContent(ctx context.Context, rawURL, file string, k
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return fmt.Errorf("addurl %s: %w", file, err)
 	}
-	if err := a.recordURL(ctx, k, rawURL); err != nil {
+	if err := a.recordURL(ctx, k, logURL, u); err != nil {
 		return err
 	}
 	size := k.Size
@@ -236,16 +264,25 @@ func (a *URLAdder) addWithoutContent(ctx context.Context, rawURL, file string, k
 }
 
 // download fetches rawURL into the temporary file of its URL key (where
-// an interrupted download resumes), then adds it as `add` would a new
-// file: annexed, or to git when annex.largefiles says it is small.
+// an interrupted download resumes), then adds it (see addDownloaded).
 func (a *URLAdder) download(ctx context.Context, rawURL, file string, info web.URLInfo, ev AddURLEvents) (AddURLResult, error) {
-	res := AddURLResult{File: file}
 	tmpKey := backend.URLKey(rawURL, info.Size, info.Size >= 0)
+	return a.fetchAndAdd(ctx, tmpKey, file, rawURL, uuid.Web, ev, func(p *objectstore.Partial) error {
+		return a.client.Download(ctx, rawURL, p, ev.Meter)
+	})
+}
+
+// fetchAndAdd runs fetch into the temporary file of tmpKey (kept for a
+// resume when it fails), then adds the file as `add` would a new one:
+// annexed, or to git when annex.largefiles says it is small; logURL and u
+// are recorded for the annexed key.
+func (a *URLAdder) fetchAndAdd(ctx context.Context, tmpKey key.Key, file, logURL string, u uuid.UUID, ev AddURLEvents, fetch func(p *objectstore.Partial) error) (AddURLResult, error) {
+	res := AddURLResult{File: file}
 	p, err := a.r.objects.OpenPartial(ctx, tmpKey)
 	if err != nil {
 		return res, err
 	}
-	err = a.client.Download(ctx, rawURL, p, ev.Meter)
+	err = fetch(p)
 	if cerr := p.Close(); err == nil {
 		err = cerr
 	}
@@ -285,5 +322,5 @@ func (a *URLAdder) download(ctx context.Context, rawURL, file string, info web.U
 		return res, fmt.Errorf("addurl %s: %w", file, err)
 	}
 	res.Key = ad.key
-	return res, a.recordURL(ctx, ad.key, rawURL)
+	return res, a.recordURL(ctx, ad.key, logURL, u)
 }

@@ -158,7 +158,7 @@ func (r *Repo) openSpecial(ctx context.Context, rem config.Remote, entries map[u
 	if err != nil {
 		return nil, err
 	}
-	return &specialRemote{Remote: stacked, name: rem.Name, uuid: rem.UUID, cost: cost, readOnly: rem.ReadOnly, typ: t.Name, cfg: cfg}, nil
+	return &specialRemote{Remote: stacked, base: base, name: rem.Name, uuid: rem.UUID, cost: cost, readOnly: rem.ReadOnly, typ: t.Name, cfg: cfg}, nil
 }
 
 // specialCost is a special remote's cost as git-annex computes it:

@@ -95,11 +95,15 @@ func (h *specialHost) SetState(ctx context.Context, k key.Key, value string) err
 	})
 }
 
-// URLs implements remote.Host.
+// URLs implements remote.Host: the temporary URL addurl set for k first,
+// then k's url log, as git-annex's getUrls.
 func (h *specialHost) URLs(ctx context.Context, k key.Key, prefix string) ([]string, error) {
 	all, err := h.r.URLs(ctx, k)
 	if err != nil {
 		return nil, fmt.Errorf("read the url log of %s: %w", k, err)
+	}
+	if u, ok := h.r.tempURL(k); ok {
+		all = append([]string{u}, all...)
 	}
 	var out []string
 	for _, u := range all {

@@ -3,6 +3,7 @@ package annex
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
@@ -17,6 +18,7 @@ import (
 // to the remote below when it has them.
 type specialRemote struct {
 	remote.Remote
+	base     remote.Remote // the type's remote, below the decorators
 	name     string
 	uuid     uuid.UUID
 	cost     float64
@@ -110,14 +112,22 @@ func (s *specialRemote) Close(ctx context.Context) error {
 	return nil
 }
 
+// urlClaimer returns the type's remote as a URLClaimer, when it is one
+// (external remotes answering CLAIMURL).
+func (s *specialRemote) urlClaimer() (remote.URLClaimer, bool) {
+	c, ok := s.base.(remote.URLClaimer)
+	return c, ok
+}
+
 // Unwrap returns the remote below (the type's remote with its
 // decorators).
 func (s *specialRemote) Unwrap() remote.Remote { return s.Remote }
 
 // specialWhereis is what the special remote with data UUID u says about
-// where on it k is (its Whereiser), with its name; nothing when u is no
-// special remote configured here or it cannot say. Git remotes are not
-// opened for it.
+// where on it k is: the ":"-URLs of k's url log that the remote claims,
+// then its Whereiser's answer, with its name (git-annex's getRemoteUrls
+// and whereisKey); nothing when u is no special remote configured here
+// or it cannot say. Git remotes are not opened for it.
 func (r *Repo) specialWhereis(ctx context.Context, k key.Key, u uuid.UUID) (string, []string) {
 	special := false
 	for _, rem := range r.cfg.Remotes {
@@ -131,14 +141,40 @@ func (r *Repo) specialWhereis(ctx context.Context, k key.Key, u uuid.UUID) (stri
 		return "", nil
 	}
 	for _, rm := range list {
-		if s, ok := rm.(*specialRemote); ok && s.uuid == u {
-			urls, err := s.Whereis(ctx, k)
-			if err != nil {
-				r.warn("whereis on %s: %v", s.name, err)
-				return "", nil
-			}
-			return s.name, urls
+		s, ok := rm.(*specialRemote)
+		if !ok || s.uuid != u {
+			continue
 		}
+		urls := r.claimedURLs(ctx, k, s)
+		more, err := s.Whereis(ctx, k)
+		if err != nil {
+			r.warn("whereis on %s: %v", s.name, err)
+		}
+		return s.name, append(urls, more...)
 	}
 	return "", nil
+}
+
+// claimedURLs are the URLs recorded for k as downloaded by a special
+// remote (":URL") that s claims, without the ":".
+func (r *Repo) claimedURLs(ctx context.Context, k key.Key, s *specialRemote) []string {
+	c, ok := s.urlClaimer()
+	if !ok {
+		return nil
+	}
+	all, err := r.URLs(ctx, k)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, u := range all {
+		if !strings.HasPrefix(u, ":") {
+			continue
+		}
+		u = strings.TrimPrefix(u, ":")
+		if claimed, err := c.ClaimURL(ctx, u); err == nil && claimed {
+			out = append(out, u)
+		}
+	}
+	return out
 }

@@ -48,7 +48,7 @@ func newAddURLCommand(g *invocation.Globals) *cobra.Command {
 	f.StringVar(&o.Prefix, "prefix", "", "add a prefix to the filename")
 	f.StringVar(&o.Suffix, "suffix", "", "add a suffix to the filename")
 	f.BoolVar(&o.Relaxed, "relaxed", false, "skip size check")
-	f.Bool("raw", false, "disable special handling for torrents, youtube-dl, etc")
+	f.BoolVar(&o.Raw, "raw", false, "disable special handling for torrents, youtube-dl, etc")
 	f.Bool("no-raw", false, "prevent downloading raw url content, must use special handling")
 	f.Bool("preserve-filename", false, "use filename provided by server as-is")
 	f.Bool("no-check-gitignore", false, "do not check .gitignore when adding files")
@@ -128,7 +128,8 @@ func runAddURL(ctx context.Context, g *invocation.Globals, o addURLOptions, args
 func (s *session) addURL(ctx context.Context, adder *annex.URLAdder, rawURL string, o annex.AddURLOptions, userFile string, input []string) {
 	t := s.out.Begin(ui.Action{Command: "addurl", Subject: rawURL, File: userFile, Input: input})
 	ev := annex.AddURLEvents{
-		Meter: t,
+		Meter:  t,
+		Remote: func(name string) { t.Note("from " + name) },
 		Destination: func(file string) {
 			uf := s.repo.Paths().ToUser(file)
 			t.Identify(uf, "")
