@@ -17,8 +17,9 @@ import (
 // reach the code under test too.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"trove":     mainEntry,
-		"git-annex": mainEntry,
+		"trove":           mainEntry,
+		"git-annex":       mainEntry,
+		"git-annex-shell": mainEntry,
 	})
 }
 
@@ -67,6 +68,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"realannex":    cmdRealAnnex(real),
 			"httpserve":    cmdHTTPServe,
+			"sshd":         cmdSSHD,
 			"webdavserver": cmdWebDAVServer,
 			"s3server":     cmdS3Server,
 		},

@@ -189,12 +189,16 @@ type Session struct {
 	stderr *tailBuffer
 }
 
-// Start starts remoteCmd. The caller must Close the session. What the
-// remote command writes to standard error is kept (its last few KiB) for
-// the error Close returns.
+// Start starts remoteCmd. The session outlives ctx (it is pooled and
+// reused by later requests): ctx only bounds the start. The caller must
+// Close the session. What the remote command writes to standard error is
+// kept (its last few KiB) for the error Close returns.
 func (c *Client) Start(ctx context.Context, remoteCmd string) (*Session, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	argv := c.Argv(remoteCmd, false)
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	s := &Session{c: c, remote: remoteCmd, cmd: cmd, stderr: &tailBuffer{max: 8 << 10}}
 	cmd.Stderr = s.stderr
 	var err error
