@@ -213,6 +213,7 @@ func (r *Repo) setupSpecial(ctx context.Context, mode remote.SetupMode, res Spec
 		}
 	}
 	h = r.newSpecialHost(res.Name, res.UUID, res.ConfigUUID, cfg)
+	h.settingUp = true
 	out, err := t.Setup(ctx, mode, res.UUID, cfg, h)
 	if err != nil {
 		return out, err
@@ -220,6 +221,7 @@ func (r *Repo) setupSpecial(ctx context.Context, mode remote.SetupMode, res Spec
 	if out.Config == nil {
 		out.Config = cfg
 	}
+	maps.Copy(out.Config, h.embeddedDuringSetup())
 	return out, nil
 }
 

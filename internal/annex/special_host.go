@@ -27,6 +27,11 @@ type specialHost struct {
 	mu    sync.Mutex
 	cfg   remote.Config   // remote.log entry; SetCreds may add embedded creds
 	crypt *crypto.Crypter // the opened cipher, once creds needed it
+
+	// settingUp is set while initremote or enableremote runs the type's
+	// Setup: SetCreds then adds to embedded instead of writing remote.log.
+	settingUp bool
+	embedded  map[string]string
 }
 
 var _ remote.Host = (*specialHost)(nil)
