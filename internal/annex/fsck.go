@@ -22,7 +22,8 @@ type FsckOptions struct {
 	Inputs []string
 	// Keys, when set, are checked instead of files (--key).
 	Keys []key.Key
-	// All checks every key the git-annex branch knows of (--all).
+	// All checks every key the git-annex branch knows of (--all); a
+	// bare repository given no Inputs does so too, as in git-annex.
 	All bool
 	// Fast skips checksums (--fast).
 	Fast bool
@@ -139,7 +140,7 @@ func (fc *fscker) enumerate(ctx context.Context, send func(FsckItem) error, begi
 			}
 		}
 		return nil
-	case fc.opts.All:
+	case fc.opts.All || (r.git.Bare && len(fc.opts.Inputs) == 0):
 		keys, err := r.branchKeys(ctx)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package annexcli
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -50,6 +51,9 @@ func runFind(ctx context.Context, g *invocation.Globals, o findOptions, args []s
 	s, err := openSession(ctx, g)
 	if err != nil {
 		return err
+	}
+	if s.repo.Git().Bare {
+		return s.finish(ctx, errBareRepository)
 	}
 	m, err := s.matcher(ctx, terms)
 	if err != nil {
@@ -116,3 +120,7 @@ func (f finder) show(ctx context.Context, af annex.AnnexedFile) (bool, error) {
 	_, err := io.WriteString(f.s.g.Stdio.Out, f.format.Expand(vars))
 	return true, err
 }
+
+// errBareRepository is git-annex's refusal of commands that need a work
+// tree.
+var errBareRepository = errors.New("You cannot run this command in a bare repository.")
