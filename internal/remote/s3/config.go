@@ -69,19 +69,23 @@ type settings struct {
 	exportTree   bool
 	importTree   bool
 	metadata     map[string]string
+	// embedded describes the credentials embedded in remote.log, for info: ""
+	// (none), "not encrypted" or "gpg encrypted".
+	embedded string
 }
 
-// DefaultBucket is the bucket git-annex picks for a remote called name
-// with UUID u: "<name>-<uuid>", lower case (S3 bucket names are).
+// DefaultBucket is the bucket= value git-annex records for a remote
+// called name with UUID u: "<name>-<uuid>". Like every bucket= value, it
+// is used in lower case (S3 bucket names are).
 func DefaultBucket(name string, u uuid.UUID) string {
-	return strings.ToLower(name + "-" + string(u))
+	return name + "-" + string(u)
 }
 
 // parseSettings reads cfg (a remote.log entry) as git-annex does. Errors
 // name the field and its bad value, and how to fix it.
 func parseSettings(name string, cfg remote.Config) (settings, error) {
 	s := settings{
-		bucket:       cfg.Get(BucketField, ""),
+		bucket:       strings.ToLower(cfg.Get(BucketField, "")),
 		prefix:       cfg.Get(FilePrefixField, ""),
 		host:         cfg.Get(HostField, DefaultHost),
 		storageClass: cfg.Get(StorageClassField, DefaultStorageClass),
@@ -158,6 +162,12 @@ func parseSettings(name string, cfg remote.Config) (settings, error) {
 	if s.publicURL != "" {
 		if _, err := url.Parse(s.publicURL); err != nil {
 			return bad(PublicURLField, err.Error())
+		}
+	}
+	if _, ok := cfg[credsField]; ok {
+		s.embedded = "not encrypted"
+		if _, ok := cfg["cipher"]; ok {
+			s.embedded = "gpg encrypted"
 		}
 	}
 	for k, v := range cfg {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/uuid"
 )
 
 func TestParseSettings(t *testing.T) {
@@ -83,8 +84,18 @@ func TestParseSettingsErrors(t *testing.T) {
 }
 
 func TestDefaultBucket(t *testing.T) {
-	if got, want := DefaultBucket("MyS3", "E1CD61BB-feed-47a2-97e4-874d9cf00348"), "mys3-e1cd61bb-feed-47a2-97e4-874d9cf00348"; got != want {
+	// As git-annex records it (golden from initremote MyCloud), and as it
+	// uses it: lower case.
+	u := uuid.UUID("eaddffae-c0b9-4cfb-b88f-0c486daf658c")
+	if got, want := DefaultBucket("MyCloud", u), "MyCloud-eaddffae-c0b9-4cfb-b88f-0c486daf658c"; got != want {
 		t.Errorf("DefaultBucket = %q, want %q", got, want)
+	}
+	r, err := New(remote.Params{Name: "MyCloud", UUID: u, Config: remote.Config{"bucket": DefaultBucket("MyCloud", u)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r.Bucket(), "mycloud-eaddffae-c0b9-4cfb-b88f-0c486daf658c"; got != want {
+		t.Errorf("bucket in use = %q, want %q", got, want)
 	}
 }
 
@@ -152,4 +163,54 @@ func FuzzParseSettings(f *testing.F) {
 			t.Errorf("empty endpoint for %+v", s)
 		}
 	})
+}
+
+// TestInfoGolden compares with what git-annex 10.20230126's info showed
+// for a remote made with `initremote emb type=S3 encryption=none
+// embedcreds=yes host=127.0.0.1 port=39555 protocol=http requeststyle=path
+// bucket=embb partsize=6MiB public=no`, credentials unset.
+func TestInfoGolden(t *testing.T) {
+	t.Setenv(EnvAccessKey, "")
+	t.Setenv(EnvSecretKey, "")
+	cfg := remote.Config{
+		"bucket": "embb", "datacenter": "US", "embedcreds": "yes", "encryption": "none", "host": "127.0.0.1",
+		"name": "emb", "partsize": "6MiB", "port": "39555", "protocol": "http", "public": "no", "requeststyle": "path",
+		"s3creds": "dHJvdmVhY2Nlc3MKdHJvdmVzZWNyZXQxMjMK", "storageclass": "STANDARD", "type": "S3",
+	}
+	r, err := New(remote.Params{Name: "emb", UUID: "d9514534-feb4-4c90-b0ba-c2ff23878053", Config: cfg, Host: newHost(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []remote.InfoField{
+		{Name: "creds", Value: "embedded in git repository (not encrypted)"},
+		{Name: "bucket", Value: "embb"},
+		{Name: "endpoint", Value: "127.0.0.1"},
+		{Name: "port", Value: "39555"},
+		{Name: "protocol", Value: "http"},
+		{Name: "storage class", Value: "STANDARD"},
+		{Name: "partsize", Value: "6.29 megabytes"},
+		{Name: "public", Value: "no"},
+		{Name: "versioning", Value: "no"},
+	}
+	if diff := cmp.Diff(want, r.Info()); diff != "" {
+		t.Errorf("Info (-git-annex +trove):\n%s", diff)
+	}
+	if r.Type() != "S3" {
+		t.Errorf("Type = %q", r.Type())
+	}
+	delete(cfg, "s3creds")
+	h := newHost(t)
+	r, _ = New(remote.Params{Name: "emb", UUID: "d9514534-feb4-4c90-b0ba-c2ff23878053", Config: cfg, Host: h})
+	if got := r.Info()[0].Value; got != "not available" {
+		t.Errorf("creds without any = %q", got)
+	}
+	_ = h.SetCreds(context.Background(), "", "a", "b")
+	if got := r.Info()[0].Value; got != "stored locally" {
+		t.Errorf("creds in the local file = %q", got)
+	}
+	t.Setenv(EnvAccessKey, "a")
+	t.Setenv(EnvSecretKey, "b")
+	if got := r.Info()[0].Value; got != "from environment variables (AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY)" {
+		t.Errorf("creds from the environment = %q", got)
+	}
 }

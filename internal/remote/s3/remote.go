@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/minio/minio-go/v7"
@@ -38,7 +39,7 @@ func New(p remote.Params) (*Remote, error) {
 		return nil, err
 	}
 	if s.bucket == "" {
-		s.bucket = DefaultBucket(p.Name, p.UUID)
+		s.bucket = strings.ToLower(DefaultBucket(p.Name, p.UUID))
 	}
 	cost := p.Cost
 	if cost == 0 {
@@ -240,6 +241,7 @@ func (r *Remote) Info() []remote.InfoField {
 		protocol = "https"
 	}
 	return []remote.InfoField{
+		{Name: "creds", Value: r.credsInfo()},
 		{Name: "bucket", Value: r.s.bucket},
 		{Name: "endpoint", Value: r.s.host},
 		{Name: "port", Value: fmt.Sprint(r.s.port)},
@@ -249,6 +251,23 @@ func (r *Remote) Info() []remote.InfoField {
 		{Name: "public", Value: yesNoString(r.s.public)},
 		{Name: "versioning", Value: yesNoString(r.s.versioning)},
 	}
+}
+
+// credsInfo says where the remote's credentials come from, in git-annex's
+// words: the environment, remote.log, the local creds file, or nowhere.
+func (r *Remote) credsInfo() string {
+	if _, _, _, ok := envCreds(); ok {
+		return "from environment variables (" + EnvAccessKey + " " + EnvSecretKey + ")"
+	}
+	if r.s.embedded != "" {
+		return "embedded in git repository (" + r.s.embedded + ")"
+	}
+	if r.host != nil {
+		if _, _, ok, err := r.host.Creds(context.Background(), ""); ok && err == nil {
+			return "stored locally"
+		}
+	}
+	return "not available"
 }
 
 func yesNoString(b bool) string {

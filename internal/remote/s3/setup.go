@@ -78,9 +78,6 @@ func setup(ctx context.Context, mode remote.SetupMode, u uuid.UUID, cfg remote.C
 	if mode != remote.Init {
 		return res, nil
 	}
-	if s.bucket == "" {
-		s.bucket = DefaultBucket(name, u)
-	}
 	r := &Remote{name: name, uuid: u, s: s, host: h}
 	if err := r.makeBucket(ctx); err != nil {
 		return remote.SetupResult{}, err
