@@ -80,12 +80,23 @@ func (r *Repo) treeFiles(ctx context.Context, tree string) ([]export.File, error
 	return out, nil
 }
 
-// resolveTree returns the tree object treeish names.
+// resolveTree returns the tree object treeish names: a branch, tag,
+// commit or tree, or REV:PATH naming a directory of one.
 func (r *Repo) resolveTree(ctx context.Context, treeish string) (string, error) {
 	if strings.HasPrefix(treeish, "-") {
 		return "", fmt.Errorf("%q is not a tree-ish", treeish)
 	}
-	sha, err := r.git.RevParse(ctx, treeish+"^{tree}")
+	rev := treeish
+	if strings.Contains(treeish, ":") {
+		// BRANCH:SUBDIR names a path; "^{tree}" after it would be part
+		// of the path.
+		obj, err := r.git.RevParse(ctx, treeish)
+		if err != nil {
+			return "", fmt.Errorf("%s is not a tree here (see `git ls-tree %s`): %w", treeish, strings.SplitN(treeish, ":", 2)[0], err)
+		}
+		rev = obj
+	}
+	sha, err := r.git.RevParse(ctx, rev+"^{tree}")
 	if err != nil {
 		return "", fmt.Errorf("%s is not a tree, commit or branch here (see `git log`, `git tag`): %w", treeish, err)
 	}

@@ -44,6 +44,9 @@ type SyncTransfers interface {
 // again before pushing).
 func (s *syncRun) syncContent(ctx context.Context) (bool, error) {
 	rs, err := s.contentRemotes(ctx)
+	if err == nil {
+		rs, err = s.syncExports(ctx, rs)
+	}
 	if err != nil || len(rs) == 0 {
 		return false, err
 	}

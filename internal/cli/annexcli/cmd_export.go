@@ -40,17 +40,28 @@ func runExport(ctx context.Context, g *invocation.Globals, opts annex.ExportOpti
 	if err != nil {
 		return err
 	}
-	err = s.repo.Export(ctx, opts, func(e annex.ExportEvent) {
-		a := ui.Action{Command: e.Kind + " " + e.Remote, File: e.File, Input: []string{}}
-		if e.Kind == annex.ExportRename {
-			// git-annex names neither file in JSON.
-			a.File, a.Subject = "", e.File+" -> "+e.To
-		}
-		t := s.out.Begin(a)
-		if e.Err != nil {
-			t.Warn(e.Err.Error())
-		}
-		t.End(e.Err == nil, nil)
-	})
+	err = s.repo.Export(ctx, opts, s.showExportEvent)
 	return s.finish(ctx, err)
 }
+
+// showExportEvent renders one step of an export as git-annex does:
+// "export REMOTE FILE ok", "unexport REMOTE FILE ok",
+// "rename REMOTE FROM -> TO ok".
+func (s *session) showExportEvent(e annex.ExportEvent) {
+	a := ui.Action{Command: e.Kind + " " + e.Remote, File: e.File, Input: []string{}}
+	if e.Kind == annex.ExportRename {
+		// git-annex names neither file in JSON.
+		a.File, a.Subject = "", e.File+" -> "+e.To
+	}
+	t := s.out.Begin(a)
+	if e.Err != nil {
+		t.Warn(e.Err.Error())
+	}
+	t.End(e.Err == nil, nil)
+}
+
+// Exported implements annex.SyncExportReporter: sync shows the exports to
+// remotes tracking a branch as export does.
+func (x *syncTransfers) Exported(e annex.ExportEvent) { x.s.showExportEvent(e) }
+
+var _ annex.SyncExportReporter = (*syncTransfers)(nil)
