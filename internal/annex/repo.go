@@ -263,11 +263,21 @@ func (r *Repo) logPresent(_ context.Context, k key.Key) error {
 	return nil
 }
 
-// logLocation records status st of k in repository u.
+// logLocation records status st of k in repository u, through the
+// journal. Records of the same log still deferred to Commit are applied
+// first, so that a later record never loses to an earlier deferred one
+// (a PUT then a REMOVE in one session must end "missing").
 func (r *Repo) logLocation(ctx context.Context, k key.Key, u uuid.UUID, st logs.Status) error {
 	p := logs.LocationLogPath(k, r.cfg.BranchHash1)
 	now := r.now()
+	r.mu.Lock()
+	earlier := r.pending[p]
+	delete(r.pending, p)
+	r.mu.Unlock()
 	return r.changeBranch(ctx, p, func(old []byte) []byte {
+		for _, f := range earlier {
+			old = f(old)
+		}
 		out, changed := logs.AddLocation(old, u, st, now)
 		if !changed {
 			return old
