@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/troveproject/trove/internal/export"
 	"github.com/troveproject/trove/internal/gitcmd"
@@ -109,11 +111,13 @@ func (r *Repo) Export(ctx context.Context, opts ExportOptions, each func(ExportE
 	for _, f := range newFiles {
 		x.wanted[f.Key.String()] = true
 	}
-	x.run(ctx, plan)
+	reupload := x.run(ctx, plan)
 	if err := r.recordExportUnderway(ctx, er.uuid, cur, tree); err != nil {
 		return err
 	}
-	return x.upload(ctx, plan.Uploads)
+	uploads := append(slices.Clone(plan.Uploads), reupload...)
+	slices.SortStableFunc(uploads, func(a, b export.File) int { return strings.Compare(a.Loc.String(), b.Loc.String()) })
+	return x.upload(ctx, uploads)
 }
 
 // oldExportFiles are the files of the trees the remote holds, then those
@@ -168,34 +172,51 @@ func (x *exporter) report(kind string, loc remote.ExportLocation, to string, k k
 }
 
 // run does the renames and removals of p, then removes the directories
-// the new tree no longer has.
-func (x *exporter) run(ctx context.Context, p export.Plan) {
+// the new tree no longer has. A remote that cannot rename has the file
+// removed instead of moved to its temporary name (reported as the
+// rename, as git-annex does); the files the renames from that name would
+// have made are returned, to be uploaded.
+func (x *exporter) run(ctx context.Context, p export.Plan) (reupload []export.File) {
 	failedTemp := map[string]bool{}
+	removedTemp := map[string]bool{}
 	for _, v := range p.Vacate {
 		if v.ToTemp {
 			rn := export.Rename{Key: v.Key, From: v.Loc, To: remote.TempExportLocation(v.Key)}
-			err := x.rename(ctx, rn)
+			ok, err := x.er.exp.RenameExport(ctx, rn.Key, rn.From, rn.To)
+			if err == nil && !ok {
+				err = x.remove(ctx, v.File)
+				removedTemp[rn.Key.String()] = err == nil
+			}
 			if err != nil {
 				failedTemp[rn.Key.String()] = true
 			}
 			x.report(ExportRename, rn.From, rn.To.String(), rn.Key, err)
 			continue
 		}
-		err := x.er.exp.RemoveExport(ctx, v.Key, v.Loc)
-		if err == nil && !isGitBlobKey(v.Key) && !x.wanted[v.Key.String()] {
-			x.r.deferLocation(v.Key, x.er.uuid, logs.Missing)
-		}
-		x.report(ExportRemove, v.Loc, "", v.Key, err)
+		x.report(ExportRemove, v.Loc, "", v.Key, x.remove(ctx, v.File))
 	}
 	for _, rn := range p.FromTemp {
-		if failedTemp[rn.Key.String()] {
-			continue
+		switch {
+		case removedTemp[rn.Key.String()]:
+			reupload = append(reupload, export.File{Loc: rn.To, Key: rn.Key})
+		case !failedTemp[rn.Key.String()]:
+			x.report(ExportRename, rn.From, rn.To.String(), rn.Key, x.rename(ctx, rn))
 		}
-		x.report(ExportRename, rn.From, rn.To.String(), rn.Key, x.rename(ctx, rn))
 	}
 	for _, d := range p.Dirs {
 		_ = x.er.exp.RemoveExportDirectory(ctx, d) // a directory left behind is harmless
 	}
+	return reupload
+}
+
+// remove deletes f from the remote; the location log loses the remote
+// for f's key when the new tree does not have the key.
+func (x *exporter) remove(ctx context.Context, f export.File) error {
+	err := x.er.exp.RemoveExport(ctx, f.Key, f.Loc)
+	if err == nil && !isGitBlobKey(f.Key) && !x.wanted[f.Key.String()] {
+		x.r.deferLocation(f.Key, x.er.uuid, logs.Missing)
+	}
+	return err
 }
 
 // rename moves a file on the remote, or, when the remote cannot rename,

@@ -31,9 +31,8 @@ type Vacate struct {
 }
 
 // Plan is what turns the remote's old tree into the new one, in the order
-// the steps must run: Vacate (files whose location the new tree gives
-// other content first, then the others, each group by location, as
-// git-annex orders them), FromTemp renames, Uploads, then Dirs
+// the steps must run: Vacate (by key, then location, as git-annex orders
+// them), FromTemp renames (by key), Uploads (by location), then Dirs
 // (directories of the old tree the new one no longer has, deepest first).
 type Plan struct {
 	Vacate   []Vacate
@@ -90,19 +89,16 @@ func Diff(old, new []File, present func(key.Key) bool) Plan {
 		}
 		p.Uploads = append(p.Uploads, f)
 	}
-	var others []Vacate
 	for _, f := range sorted(old) {
 		if nk, ok := newAt[f.Loc.String()]; ok && nk.String() == f.Key.String() {
 			continue
 		}
-		v := Vacate{File: f, ToTemp: toTemp[f.Loc.String()]}
-		if newAt[f.Loc.String()] != nil {
-			p.Vacate = append(p.Vacate, v)
-		} else {
-			others = append(others, v)
-		}
+		p.Vacate = append(p.Vacate, Vacate{File: f, ToTemp: toTemp[f.Loc.String()]})
 	}
-	p.Vacate = append(p.Vacate, others...)
+	// git-annex vacates the files, and renames from temporary names, in
+	// the order of their keys (verified with 10.20230126).
+	slices.SortStableFunc(p.Vacate, func(a, b Vacate) int { return keyOrder(a.Key, b.Key) })
+	slices.SortStableFunc(p.FromTemp, func(a, b Rename) int { return keyOrder(a.Key, b.Key) })
 	p.Dirs = goneDirs(old, new)
 	return p
 }
@@ -130,6 +126,12 @@ func goneDirs(old, new []File) []remote.ExportLocation {
 		return cmp.Or(-cmp.Compare(strings.Count(a.String(), "/"), strings.Count(b.String(), "/")), strings.Compare(a.String(), b.String()))
 	})
 	return out
+}
+
+// keyOrder orders keys as git-annex's Ord instance does: by name (the
+// hash and extension) first.
+func keyOrder(a, b key.Key) int {
+	return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.String(), b.String()))
 }
 
 func byLoc(fs []File) map[string]*key.Key {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/troveproject/trove/internal/key"
@@ -79,26 +81,35 @@ func (r *Remote) scratch() (string, func(), error) {
 // --recursive --partial --partial-dir=.rsync-partial, so the content
 // appears under its final name only when complete.
 func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
+	f := k.File()
+	if err := r.send(ctx, path.Join(strings.TrimSuffix(k.HashDirLower(), "/"), f, f), src, m); err != nil {
+		return fmt.Errorf("store %s to %s: %w", k, r.o.URL, err)
+	}
+	return nil
+}
+
+// send puts src's content at rel (a '/'-separated path) under the URL: a
+// scratch tree holding it at rel (hard-linked when possible) is sent with
+// --recursive --partial --partial-dir=.rsync-partial, so the content
+// appears under its final name only when complete.
+func (r *Remote) send(ctx context.Context, rel string, src remote.Source, m progress.Meter) error {
 	tmp, done, err := r.scratch()
 	if err != nil {
 		return err
 	}
 	defer done()
-	f := k.File()
-	dest := filepath.Join(tmp, k.HashDirLower(), f, f)
+	dest := filepath.Join(tmp, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(dest), 0o777); err != nil {
-		return fmt.Errorf("store %s: %w", k, err)
+		return err
 	}
 	size, err := stage(src, dest)
 	if err != nil {
-		return fmt.Errorf("store %s: %w", k, err)
+		return err
 	}
 	m.SetTotal(size)
 	args := append(r.common(r.o.UploadOptions), "--progress", "--recursive", "--partial", "--partial-dir=.rsync-partial", tmp+"/", string(r.o.URL))
-	if _, err := r.run(ctx, args, meterWriter(m)); err != nil {
-		return fmt.Errorf("store %s to %s: %w", k, r.o.URL, err)
-	}
-	return nil
+	_, err = r.run(ctx, args, meterWriter(m))
+	return err
 }
 
 // stage puts src's bytes at dest: a hard link of a whole file, else a
