@@ -120,24 +120,19 @@ func startMinIO(ctx context.Context, bin, dir string) (*S3Server, error) {
 	return s, nil
 }
 
-// waitReady polls MinIO's readiness endpoint until it answers 200, the
-// process exits, or 60 seconds pass (a loaded CI machine is slow).
+// waitReady polls MinIO until its readiness endpoint answers 200 and its
+// S3 API no longer answers 503 (MinIO reports ready a moment before its
+// IAM and bucket metadata are initialised), the process exits, or 60
+// seconds pass (a loaded CI machine is slow).
 func (s *S3Server) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	url := s.Endpoint() + "/minio/health/ready"
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return err
-		}
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
+		if s.answers(ctx, "/minio/health/ready", func(code int) bool { return code == http.StatusOK }) &&
+			s.answers(ctx, "/", func(code int) bool { return code != http.StatusServiceUnavailable }) {
+			return nil
 		}
 		select {
 		case err := <-s.done:
@@ -148,6 +143,20 @@ func (s *S3Server) waitReady(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// answers reports whether a GET of path gets a status ok accepts.
+func (s *S3Server) answers(ctx context.Context, path string, ok func(int) bool) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.Endpoint()+path, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return ok(resp.StatusCode)
 }
 
 // Stop kills the server process (by its PID, nothing else) and waits for

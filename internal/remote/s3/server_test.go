@@ -303,15 +303,17 @@ func TestMissingBucket(t *testing.T) {
 }
 
 // faultProxy is a reverse proxy in front of srv that breaks the uploads
+// (PUT requests, of parts with the query partNumber=2 when part is set)
 // of objects whose name contains "fault" as mode says.
 type faultProxy struct {
 	mode  string // "500" or "drop"
+	part  bool
 	puts  atomic.Int64
 	proxy *httputil.ReverseProxy
 }
 
 func (p *faultProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.Method == http.MethodPut && strings.Contains(req.URL.Path, "fault") {
+	if req.Method == http.MethodPut && strings.Contains(req.URL.Path, "fault") && (!p.part || req.URL.Query().Get("partNumber") == "2") {
 		p.puts.Add(1)
 		switch p.mode {
 		case "500":
@@ -339,19 +341,25 @@ func TestServerFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, mode := range []string{"500", "drop"} {
+	for _, mode := range []string{"500", "drop", "multipart 500", "multipart drop"} {
 		t.Run(mode, func(t *testing.T) {
-			fp := &faultProxy{mode: mode, proxy: httputil.NewSingleHostReverseProxy(target)}
+			fault, multipart := strings.CutPrefix(mode, "multipart ")
+			fp := &faultProxy{mode: fault, part: multipart, proxy: httputil.NewSingleHostReverseProxy(target)}
 			ps := httptest.NewServer(fp)
 			defer ps.Close()
 			bucket := newBucket()
 			initRemote(t, testCfg(srv.Addr(), bucket, "v2"), uuid.New())
 			cfg := testCfg(strings.TrimPrefix(ps.URL, "http://"), bucket, "v2")
+			size := 150000
+			if multipart {
+				cfg["partsize"] = "5MiB"
+				size = 12 << 20
+			}
 			r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: newHost(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			src, k := testKey(t, t.TempDir(), "fault", strings.Repeat("fault injected ", 10000))
+			src, k := testKey(t, t.TempDir(), "fault", strings.Repeat("x", size))
 			err = r.Store(context.Background(), k, src, progress.Discard)
 			if err == nil || !remote.Retryable(err) || !errors.Is(err, remote.ErrUnavailable) {
 				t.Errorf("store through a failing server = %v; want a retryable ErrUnavailable", err)
@@ -365,6 +373,10 @@ func TestServerFaults(t *testing.T) {
 			}
 			if ok, err := r.CheckPresent(context.Background(), k); ok || err != nil {
 				t.Errorf("after the failed store, present = %v, %v", ok, err)
+			}
+			// A failed multipart upload is aborted, leaving no parts.
+			for u := range client(t, srv).ListIncompleteUploads(context.Background(), bucket, "", true) {
+				t.Errorf("after the failed store, an incomplete upload remains: %+v", u)
 			}
 			// Other objects still pass through the proxy.
 			src2, k2 := testKey(t, t.TempDir(), "fine", "fine")
