@@ -1,0 +1,165 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/progress"
+	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/remotetest"
+)
+
+func importRemote(t *testing.T, cfg remote.Config) (*Remote, string) {
+	t.Helper()
+	dir := t.TempDir()
+	return New(remote.Params{Name: "imp", UUID: testUUID, Config: cfg}, dir), dir
+}
+
+func write(t *testing.T, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestListImportable(t *testing.T) {
+	r, dir := importRemote(t, remote.Config{})
+	write(t, dir, "a.txt", "alpha\n")
+	write(t, dir, "sub/deep/b", "bee")
+	write(t, dir, "sub/.git-annex-tmp-content-SHA256E-s1--x", "t")
+	write(t, dir, ".trove-tmp-1-a.txt", "t")
+	if err := os.Symlink("a.txt", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	files, err := r.ListImportable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range files {
+		got = append(got, f.Loc.String())
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff([]string{"a.txt", "sub/deep/b"}, got); diff != "" {
+		t.Errorf("listed (-want +got):\n%s", diff)
+	}
+	// The identifier is git-annex's InodeCache: inode size mtime nanoseconds.
+	fi, err := os.Stat(filepath.Join(dir, "a.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ino := fi.Sys().(*syscall.Stat_t).Ino
+	for _, f := range files {
+		if f.Loc.String() != "a.txt" {
+			continue
+		}
+		fields := strings.Fields(string(f.CID))
+		want := []string{itoa(ino), "6", itoa(uint64(fi.ModTime().Unix())), itoa(uint64(fi.ModTime().Nanosecond()))}
+		if diff := cmp.Diff(want, fields); diff != "" {
+			t.Errorf("content identifier (-want +got):\n%s", diff)
+		}
+		if f.Size != 6 {
+			t.Errorf("size %d, want 6", f.Size)
+		}
+	}
+}
+
+func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+var testKey = key.Key{Variety: "SHA256E", Size: 4, HasSize: true, Name: "0000"}
+
+func TestIgnoreInodes(t *testing.T) {
+	r, dir := importRemote(t, remote.Config{IgnoreInodesField: "yes"})
+	write(t, dir, "a", "x")
+	files, err := r.ListImportable(context.Background())
+	if err != nil || len(files) != 1 {
+		t.Fatalf("list: %v %v", files, err)
+	}
+	if !strings.HasPrefix(string(files[0].CID), "0 1 ") {
+		t.Errorf("cid %q: want inode 0 with ignoreinodes=yes", files[0].CID)
+	}
+}
+
+func TestRetrieveImport(t *testing.T) {
+	ctx := context.Background()
+	r, dir := importRemote(t, remote.Config{})
+	write(t, dir, "a.txt", "alpha\n")
+	files, err := r.ListImportable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink, err := remotetest.NewFileSink(filepath.Join(t.TempDir(), "dst"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	if err := r.RetrieveImport(ctx, files[0].Loc, files[0].CID, sink, progress.Discard); err != nil {
+		t.Fatal(err)
+	}
+	got, err := sink.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != "alpha\n" {
+		t.Errorf("retrieved %q", got)
+	}
+
+	// Changed on the remote since listed: refused.
+	p := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(p, []byte("changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(p, later, later); err != nil {
+		t.Fatal(err)
+	}
+	err = r.RetrieveImport(ctx, files[0].Loc, files[0].CID, sink, progress.Discard)
+	if !errors.Is(err, remote.ErrContentChanged) {
+		t.Errorf("retrieve of a changed file: %v, want ErrContentChanged", err)
+	}
+
+	// Expected-content overwrite and removal.
+	loc := files[0].Loc
+	src := filepath.Join(t.TempDir(), "src")
+	if err := os.WriteFile(src, []byte("new\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.StoreExportWithContentID(ctx, remote.Source{Path: src, Size: -1}, testKey, loc, []remote.ContentID{files[0].CID}, progress.Discard); !errors.Is(err, remote.ErrContentChanged) {
+		t.Errorf("overwrite of a changed file: %v, want ErrContentChanged", err)
+	}
+	if err := r.RemoveExportWithContentID(ctx, testKey, loc, []remote.ContentID{files[0].CID}); !errors.Is(err, remote.ErrContentChanged) {
+		t.Errorf("removal of a changed file: %v, want ErrContentChanged", err)
+	}
+	now, err := r.ListImportable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cid, err := r.StoreExportWithContentID(ctx, remote.Source{Path: src, Size: -1}, testKey, loc, []remote.ContentID{now[0].CID}, progress.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := r.CheckPresentExportWithContentID(ctx, testKey, loc, []remote.ContentID{cid}); !ok || err != nil {
+		t.Errorf("present with the new identifier: %v %v", ok, err)
+	}
+	if err := r.RemoveExportWithContentID(ctx, testKey, loc, []remote.ContentID{cid}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Errorf("file still there after removal: %v", err)
+	}
+}
