@@ -82,7 +82,7 @@ func TestConformance(t *testing.T) {
 				opts = remotetest.Options{Size: 64, Large: -1, Concurrency: 2}
 			}
 			remotetest.Run(t, func(t *testing.T) remote.Remote {
-				return wrap(t, dirRemote(writableTempDir(t)), newHost(t), size)
+				return wrap(t, dirRemote(remotetest.WritableTempDir(t)), remotetest.NewHost(t), size)
 			}, opts)
 		})
 	}
@@ -92,8 +92,8 @@ func TestConformance(t *testing.T) {
 // directory remote with chunk=5b as three key directories in the key's
 // hash directory and recorded "UUID:5 3" in the chunk log.
 func TestLayoutAsGitAnnex(t *testing.T) {
-	dir := writableTempDir(t)
-	h := newHost(t)
+	dir := remotetest.WritableTempDir(t)
+	h := remotetest.NewHost(t)
 	r := wrap(t, dirRemote(dir), h, "5b")
 	k, src := content(t, "a.txt", "hello world\n")
 	if k.String() != "SHA256E-s12--a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447.txt" {
@@ -111,7 +111,7 @@ func TestLayoutAsGitAnnex(t *testing.T) {
 	if diff := cmp.Diff(want, files(t, dir)); diff != "" {
 		t.Errorf("remote files (-git-annex +ours):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[int64]int64{5: 3}, h.log(k)); diff != "" {
+	if diff := cmp.Diff(map[int64]int64{5: 3}, chunkLog(t, h, k)); diff != "" {
 		t.Errorf("chunk log (-git-annex +ours):\n%s", diff)
 	}
 	if got := retrieve(t, r, k); got != "hello world\n" {
@@ -122,8 +122,8 @@ func TestLayoutAsGitAnnex(t *testing.T) {
 // An empty file is stored as one empty chunk (git-annex:
 // 5f5/ae2/SHA256E-s0-S5-C1--e3b0….dat, chunk log count 1).
 func TestEmptyContentIsOneChunk(t *testing.T) {
-	dir := writableTempDir(t)
-	h := newHost(t)
+	dir := remotetest.WritableTempDir(t)
+	h := remotetest.NewHost(t)
 	r := wrap(t, dirRemote(dir), h, "5b")
 	k, src := content(t, "empty.dat", "")
 	if err := r.Store(context.Background(), k, src, progress.Discard); err != nil {
@@ -133,7 +133,7 @@ func TestEmptyContentIsOneChunk(t *testing.T) {
 	if diff := cmp.Diff(map[string]int64{"5f5/ae2/" + f + "/" + f: 0}, files(t, dir)); diff != "" {
 		t.Errorf("remote files (-git-annex +ours):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[int64]int64{5: 1}, h.log(k)); diff != "" {
+	if diff := cmp.Diff(map[int64]int64{5: 1}, chunkLog(t, h, k)); diff != "" {
 		t.Errorf("chunk log (-git-annex +ours):\n%s", diff)
 	}
 	if ok, err := r.CheckPresent(context.Background(), k); !ok || err != nil {
@@ -144,8 +144,8 @@ func TestEmptyContentIsOneChunk(t *testing.T) {
 // A store interrupted after chunk 2 leaves chunks 1 and 2 and no chunk
 // log entry; the next store sends only chunks 3 and on.
 func TestStoreResumesAfterStoredChunks(t *testing.T) {
-	dir := writableTempDir(t)
-	h := newHost(t)
+	dir := remotetest.WritableTempDir(t)
+	h := remotetest.NewHost(t)
 	base := &spy{Remote: dirRemote(dir)}
 	r := wrap(t, base, h, "4")
 	k, src := content(t, "f.bin", "0123456789abcdefghij") // 5 chunks of 4
@@ -155,8 +155,8 @@ func TestStoreResumesAfterStoredChunks(t *testing.T) {
 	if !errors.Is(err, errInjected) {
 		t.Fatalf("interrupted store: %v", err)
 	}
-	if len(h.log(k)) != 0 {
-		t.Fatalf("chunk log written for an incomplete store: %v", h.log(k))
+	if len(chunkLog(t, h, k)) != 0 {
+		t.Fatalf("chunk log written for an incomplete store: %v", chunkLog(t, h, k))
 	}
 	if ok, err := r.CheckPresent(context.Background(), k); ok || err != nil {
 		t.Fatalf("CheckPresent of a partial store = %v, %v", ok, err)
@@ -174,7 +174,7 @@ func TestStoreResumesAfterStoredChunks(t *testing.T) {
 	if m.total != 20 || m.added != 20 {
 		t.Errorf("progress of the resumed store: %d of %d bytes, want 20 of 20", m.added, m.total)
 	}
-	if diff := cmp.Diff(map[int64]int64{4: 5}, h.log(k)); diff != "" {
+	if diff := cmp.Diff(map[int64]int64{4: 5}, chunkLog(t, h, k)); diff != "" {
 		t.Errorf("chunk log:\n%s", diff)
 	}
 	if got := retrieve(t, r, k); got != "0123456789abcdefghij" {
@@ -191,8 +191,8 @@ func TestStoreResumesAfterStoredChunks(t *testing.T) {
 // would not store it if it were there.
 func TestSingleChunkStoreDoesNotProbe(t *testing.T) {
 	k, src := content(t, "a", "small")
-	probe := &probeCounter{Remote: dirRemote(writableTempDir(t))}
-	r := wrap(t, probe, newHost(t), "1MiB")
+	probe := &probeCounter{Remote: dirRemote(remotetest.WritableTempDir(t))}
+	r := wrap(t, probe, remotetest.NewHost(t), "1MiB")
 	if err := r.Store(context.Background(), k, src, progress.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -216,9 +216,9 @@ func (p *probeCounter) CheckPresent(ctx context.Context, k key.Key) (bool, error
 // and only chunks 2..n are asked of the remote.
 func TestRetrieveResumesAtChunkBoundary(t *testing.T) {
 	const data = "0123456789abcdefghij"
-	dir := writableTempDir(t)
+	dir := remotetest.WritableTempDir(t)
 	base := &spy{Remote: dirRemote(dir)}
-	r := wrap(t, base, newHost(t), "4")
+	r := wrap(t, base, remotetest.NewHost(t), "4")
 	k, src := content(t, "f.bin", data)
 	if err := r.Store(context.Background(), k, src, progress.Discard); err != nil {
 		t.Fatal(err)
@@ -276,8 +276,8 @@ func TestRetrieveResumesAtChunkBoundary(t *testing.T) {
 // chunking was configured) is still found, checked and removed; removal
 // records count 0 for each chunk size.
 func TestEarlierChunkSizesAndUnchunked(t *testing.T) {
-	dir := writableTempDir(t)
-	h := newHost(t)
+	dir := remotetest.WritableTempDir(t)
+	h := remotetest.NewHost(t)
 	base := dirRemote(dir)
 	ctx := context.Background()
 	k1, src1 := content(t, "one", "content stored in chunks of five")
@@ -308,10 +308,10 @@ func TestEarlierChunkSizesAndUnchunked(t *testing.T) {
 	}
 	// git-annex's removeChunks sets 0 for every chunk size it tried:
 	// the recorded one and the current configuration's.
-	if diff := cmp.Diff(map[int64]int64{5: 0, 7: 0}, h.log(k1)); diff != "" {
+	if diff := cmp.Diff(map[int64]int64{5: 0, 7: 0}, chunkLog(t, h, k1)); diff != "" {
 		t.Errorf("chunk log of k1 after Remove:\n%s", diff)
 	}
-	if diff := cmp.Diff(map[int64]int64{7: 0}, h.log(k2)); diff != "" {
+	if diff := cmp.Diff(map[int64]int64{7: 0}, chunkLog(t, h, k2)); diff != "" {
 		t.Errorf("chunk log of k2 after Remove:\n%s", diff)
 	}
 	err := retrieveErr(r, k1)
@@ -336,8 +336,8 @@ func retrieveErr(r remote.Remote, k key.Key) error {
 
 // URL keys are not stable: git-annex stores them whole on chunked remotes.
 func TestUnstableKeysStoredWhole(t *testing.T) {
-	dir := writableTempDir(t)
-	h := newHost(t)
+	dir := remotetest.WritableTempDir(t)
+	h := remotetest.NewHost(t)
 	r := wrap(t, dirRemote(dir), h, "2")
 	_, src := content(t, "u", "from the web")
 	k := backend.URLKey("http://example.com/u", 12, true)
@@ -348,8 +348,8 @@ func TestUnstableKeysStoredWhole(t *testing.T) {
 	if diff := cmp.Diff(map[string]int64{k.HashDirLower() + f + "/" + f: 12}, files(t, dir)); diff != "" {
 		t.Errorf("remote files:\n%s", diff)
 	}
-	if h.sets != 0 {
-		t.Errorf("chunk log written for an unchunked key: %v", h.log(k))
+	if h.ChunkCountWrites() != 0 {
+		t.Errorf("chunk log written for an unchunked key: %v", chunkLog(t, h, k))
 	}
 	if got := retrieve(t, r, k); got != "from the web" {
 		t.Errorf("retrieved %q", got)
@@ -359,8 +359,8 @@ func TestUnstableKeysStoredWhole(t *testing.T) {
 // Remotes whose helper writes the file Path names (rsync, external) get
 // a file per chunk, which the decorator appends to the sink.
 func TestBaseWritingPath(t *testing.T) {
-	dir := writableTempDir(t)
-	h := newHost(t)
+	dir := remotetest.WritableTempDir(t)
+	h := remotetest.NewHost(t)
 	r := wrap(t, pathWriter{dirRemote(dir)}, h, "3")
 	k, src := content(t, "p", "written by a helper")
 	if err := r.Store(context.Background(), k, src, progress.Discard); err != nil {
@@ -369,7 +369,7 @@ func TestBaseWritingPath(t *testing.T) {
 	if got := retrieve(t, r, k); got != "written by a helper" {
 		t.Errorf("retrieved %q", got)
 	}
-	if left, _ := os.ReadDir(h.tmp); len(left) != 0 {
+	if left, _ := os.ReadDir(h.TmpDir()); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
@@ -377,7 +377,7 @@ func TestBaseWritingPath(t *testing.T) {
 // Progress across chunks adds up to the whole content, whatever the base
 // remote reports as each chunk's total.
 func TestProgressAddsUp(t *testing.T) {
-	r := wrap(t, dirRemote(writableTempDir(t)), newHost(t), "1000")
+	r := wrap(t, dirRemote(remotetest.WritableTempDir(t)), remotetest.NewHost(t), "1000")
 	data := strings.Repeat("x", 4321)
 	k, src := content(t, "big", data)
 	m := &countMeter{}
@@ -403,7 +403,7 @@ func TestProgressAddsUp(t *testing.T) {
 
 // A store of a Source section (the chunk offsets are relative to it).
 func TestStoreSection(t *testing.T) {
-	r := wrap(t, dirRemote(writableTempDir(t)), newHost(t), "3")
+	r := wrap(t, dirRemote(remotetest.WritableTempDir(t)), remotetest.NewHost(t), "3")
 	k, _ := content(t, "s", "middle part")
 	p := filepath.Join(t.TempDir(), "whole")
 	if err := os.WriteFile(p, []byte("<<middle part>>"), 0o644); err != nil {
@@ -418,7 +418,7 @@ func TestStoreSection(t *testing.T) {
 }
 
 func TestWrapUnchunked(t *testing.T) {
-	base := dirRemote(writableTempDir(t))
+	base := dirRemote(remotetest.WritableTempDir(t))
 	for _, cfg := range []remote.Config{
 		{"type": "directory"},
 		{"chunk": "0"},
@@ -444,7 +444,7 @@ func TestWrapValidatesWithoutRemote(t *testing.T) {
 }
 
 func TestWrapKeepsAbilities(t *testing.T) {
-	r := wrap(t, dirRemote(writableTempDir(t)), newHost(t), "5")
+	r := wrap(t, dirRemote(remotetest.WritableTempDir(t)), remotetest.NewHost(t), "5")
 	ir, ok := r.(remote.InfoReporter)
 	if !ok || ir.Type() != "directory" {
 		t.Fatalf("chunked directory remote does not report its type: %T", r)
@@ -455,7 +455,7 @@ func TestWrapKeepsAbilities(t *testing.T) {
 	if _, ok := r.(remote.ContentLocker); ok {
 		t.Errorf("chunked remote claims ContentLocker")
 	}
-	plain := wrap(t, &spy{Remote: dirRemote(writableTempDir(t))}, newHost(t), "5")
+	plain := wrap(t, &spy{Remote: dirRemote(remotetest.WritableTempDir(t))}, remotetest.NewHost(t), "5")
 	if _, ok := plain.(remote.InfoReporter); ok {
 		t.Errorf("InfoReporter invented for a base without it")
 	}

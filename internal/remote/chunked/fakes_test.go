@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -18,62 +17,14 @@ import (
 
 const testUUID = uuid.UUID("e1cd61bb-feed-47a2-97e4-874d9cf00348")
 
-// fakeHost is the part of remote.Host the decorator uses: a temporary
-// directory and the chunk log. Other methods panic (nil embedded Host).
-type fakeHost struct {
-	remote.Host
-	tmp string
-
-	mu     sync.Mutex
-	counts map[key.Key]map[int64]int64
-	sets   int // SetChunkCount calls
-}
-
-func newHost(t *testing.T) *fakeHost {
-	return &fakeHost{tmp: t.TempDir(), counts: map[key.Key]map[int64]int64{}}
-}
-
-func (h *fakeHost) TmpDir() string { return h.tmp }
-
-func (h *fakeHost) ChunkCounts(ctx context.Context, k key.Key) (map[int64]int64, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := map[int64]int64{}
-	for s, n := range h.counts[k] {
-		out[s] = n
+// chunkLog returns the chunk counts h records for k.
+func chunkLog(t *testing.T, h *remotetest.Host, k key.Key) map[int64]int64 {
+	t.Helper()
+	m, err := h.ChunkCounts(context.Background(), k)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out, nil
-}
-
-func (h *fakeHost) SetChunkCount(ctx context.Context, k key.Key, size, n int64) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.counts[k] == nil {
-		h.counts[k] = map[int64]int64{}
-	}
-	h.counts[k][size] = n
-	h.sets++
-	return nil
-}
-
-func (h *fakeHost) log(k key.Key) map[int64]int64 {
-	m, _ := h.ChunkCounts(context.Background(), k)
 	return m
-}
-
-// writableTempDir is t.TempDir that can be removed after the directory
-// remote froze key directories in it.
-func writableTempDir(t *testing.T) string {
-	d := t.TempDir()
-	t.Cleanup(func() {
-		_ = filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
-			if err == nil && e.IsDir() {
-				return os.Chmod(p, 0o755)
-			}
-			return nil
-		})
-	})
-	return d
 }
 
 // dirRemote is a directory remote in dir, as git-annex lays it out.

@@ -17,34 +17,12 @@ import (
 	"github.com/troveproject/trove/internal/uuid"
 )
 
-// fakeHost is the part of remote.Host a directory remote uses: git config.
-type fakeHost struct {
-	remote.Host
-	git map[string]string
-}
-
-func (h fakeHost) GitConfig(name string) (string, bool) { v, ok := h.git[name]; return v, ok }
-
 const testUUID = uuid.UUID("5672302a-51be-46e9-a9c5-532e3b9d22f5")
-
-// writableTempDir is t.TempDir that can be removed after the remote froze
-// key directories in it.
-func writableTempDir(t *testing.T) string {
-	d := t.TempDir()
-	t.Cleanup(func() {
-		filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
-			if err == nil && e.IsDir() {
-				os.Chmod(p, 0o755)
-			}
-			return nil
-		})
-	})
-	return d
-}
 
 func open(t *testing.T, dir string) remote.Remote {
 	t.Helper()
-	h := fakeHost{git: map[string]string{"remote.d.annex-directory": dir}}
+	h := remotetest.NewHost(t)
+	h.SetGitConfig("remote.d.annex-directory", dir)
 	r, err := Type.New(context.Background(), remote.Params{Name: "d", UUID: testUUID, Config: remote.Config{"type": "directory"}, Host: h})
 	if err != nil {
 		t.Fatal(err)
@@ -53,14 +31,14 @@ func open(t *testing.T, dir string) remote.Remote {
 }
 
 func TestConformance(t *testing.T) {
-	remotetest.Run(t, func(t *testing.T) remote.Remote { return open(t, writableTempDir(t)) },
+	remotetest.Run(t, func(t *testing.T) remote.Remote { return open(t, remotetest.WritableTempDir(t)) },
 		remotetest.Options{Size: 100_000, Large: 20 << 20})
 }
 
 // The layout and modes git-annex 10.20230126 produced for a 6-byte file
 // "hello\n" (see git-annex-internals §8.2).
 func TestLayoutAsGitAnnex(t *testing.T) {
-	dir := writableTempDir(t)
+	dir := remotetest.WritableTempDir(t)
 	r := open(t, dir)
 	src := filepath.Join(t.TempDir(), "a.txt")
 	os.WriteFile(src, []byte("hello\n"), 0o644)
@@ -97,7 +75,7 @@ func TestLayoutAsGitAnnex(t *testing.T) {
 // Content stored by old git-annex versions under mixed-case hash
 // directories is found, retrieved and removed.
 func TestMixedLayoutRead(t *testing.T) {
-	dir := writableTempDir(t)
+	dir := remotetest.WritableTempDir(t)
 	r := open(t, dir)
 	k, _ := key.Parse("SHA256E-s6--5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03.txt")
 	p := filepath.Join(dir, k.HashDirMixed(), k.File(), k.File())
@@ -159,7 +137,7 @@ func TestSetup(t *testing.T) {
 			remote.SetupResult{Config: remote.Config{"ignoreinodes": "yes"}, GitConfig: map[string]string{"annex-directory": dir}}, ""},
 		{remote.Reconfigure, remote.Config{"ignoreinodes": "no"}, remote.SetupResult{Config: remote.Config{"ignoreinodes": "no"}}, ""},
 	} {
-		got, err := Type.Setup(ctx, tc.mode, testUUID, tc.cfg, fakeHost{})
+		got, err := Type.Setup(ctx, tc.mode, testUUID, tc.cfg, remotetest.NewHost(t))
 		if tc.wantErr != "" {
 			if err == nil || err.Error() != tc.wantErr {
 				t.Errorf("Setup(%v): error %v, want %q", tc.cfg, err, tc.wantErr)
@@ -177,7 +155,7 @@ func TestSetup(t *testing.T) {
 }
 
 func TestNewWithoutDirectory(t *testing.T) {
-	_, err := Type.New(context.Background(), remote.Params{Name: "d", UUID: testUUID, Host: fakeHost{}})
+	_, err := Type.New(context.Background(), remote.Params{Name: "d", UUID: testUUID, Host: remotetest.NewHost(t)})
 	if err == nil || !strings.Contains(err.Error(), "git annex enableremote d directory=PATH") {
 		t.Errorf("New without annex-directory: %v", err)
 	}

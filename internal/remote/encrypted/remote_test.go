@@ -24,7 +24,7 @@ func wrapDirectory(t *testing.T, dir string, cfg remote.Config) *Remote {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	p := remote.Params{Name: "enc", UUID: testUUID, Config: cfg, Host: h}
 	r, err := Wrap(directory.New(p, dir), p)
 	if err != nil {
@@ -39,7 +39,7 @@ func wrapDirectory(t *testing.T, dir string, cfg remote.Config) *Remote {
 
 func sharedConfig(t *testing.T) remote.Config {
 	t.Helper()
-	cfg, err := Setup(context.Background(), remote.Init, remote.Config{"name": "enc", "type": "directory", "encryption": "shared"}, newHost(t))
+	cfg, err := Setup(context.Background(), remote.Init, remote.Config{"name": "enc", "type": "directory", "encryption": "shared"}, remotetest.NewHost(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestConformanceShared(t *testing.T) {
 
 func TestConformanceSharedMAC512(t *testing.T) {
 	cfg, err := Setup(context.Background(), remote.Init,
-		remote.Config{"name": "enc", "type": "directory", "encryption": "shared", "mac": "HMACSHA512"}, newHost(t))
+		remote.Config{"name": "enc", "type": "directory", "encryption": "shared", "mac": "HMACSHA512"}, remotetest.NewHost(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestWrapNoEncryption(t *testing.T) {
 			t.Errorf("Wrap(%v) = %T, %v; want the base remote itself", cfg, r, err)
 		}
 	}
-	_, err := Wrap(base, remote.Params{Name: "d", Config: remote.Config{"encryption": "shared"}, Host: newHost(t)})
+	_, err := Wrap(base, remote.Params{Name: "d", Config: remote.Config{"encryption": "shared"}, Host: remotetest.NewHost(t)})
 	if !errors.Is(err, crypto.ErrNoCipher) {
 		t.Errorf("Wrap without a cipher: %v", err)
 	}

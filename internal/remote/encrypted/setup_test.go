@@ -12,6 +12,7 @@ import (
 	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/remotetest"
 )
 
 const testKeyID = "6928610FF4D1979E" // ../../crypto/testdata/gitannex/testkey.asc
@@ -44,7 +45,7 @@ func withTestKey(t *testing.T) {
 
 func TestSetupErrors(t *testing.T) {
 	ctx := context.Background()
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	specify := "Specify encryption=hybrid or encryption=none or encryption=pubkey or encryption=shared or encryption=sharedpubkey."
 	for _, tc := range []struct {
 		cfg  remote.Config
@@ -67,7 +68,7 @@ func TestSetupErrors(t *testing.T) {
 
 func TestSetupNoneAndShared(t *testing.T) {
 	ctx := context.Background()
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	// As git-annex: encryption=none keeps everything, keyid= included.
 	in := remote.Config{"encryption": "none", "keyid": "X", "name": "n"}
 	out, err := Setup(ctx, remote.Init, in, h)
@@ -98,7 +99,7 @@ func TestSetupNoneAndShared(t *testing.T) {
 func TestSetupWithKeys(t *testing.T) {
 	withTestKey(t)
 	ctx := context.Background()
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	for _, tc := range []struct {
 		in       remote.Config
 		keyField string

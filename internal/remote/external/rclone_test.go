@@ -10,6 +10,7 @@ import (
 
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/remotetest"
 	"github.com/troveproject/trove/internal/testutil"
 	"github.com/troveproject/trove/internal/uuid"
 )
@@ -39,7 +40,7 @@ func TestRcloneInterop(t *testing.T) {
 		"target=mylocal", "prefix="+dest, "encryption=none")
 	rclUUID := uuid.UUID(strings.TrimSpace(testutil.RunGit(t, repo, "config", "remote.rcl.annex-uuid")))
 
-	h := newFakeHost(t)
+	h := remotetest.NewHost(t)
 	cfg := remote.Config{"name": "rcl", "type": "external", "externaltype": "rclone", "encryption": "none",
 		"target": "mylocal", "prefix": dest, "rclone_layout": "lower"}
 	rr, err := Type.New(context.Background(), remote.Params{Name: "rcl", UUID: rclUUID, Config: cfg, Cost: 200, Host: h})

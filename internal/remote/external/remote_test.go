@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/remotetest"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -40,11 +41,11 @@ func object(t *testing.T, content string) (key.Key, string) {
 
 // setUp runs Setup (INITREMOTE) with the helper in mode on PATH and opens
 // the remote, as initremote and a later command would.
-func setUp(t *testing.T, mode string) (*Remote, *fakeHost, string) {
+func setUp(t *testing.T, mode string) (*Remote, *remotetest.Host, string) {
 	t.Helper()
 	dir, _ := helperScript(t, "testext", mode)
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	h := newFakeHost(t)
+	h := remotetest.NewHost(t)
 	store := filepath.Join(t.TempDir(), "store")
 	cfg := remote.Config{"name": "ext", "type": "external", "externaltype": "testext", "encryption": "none", "storedir": store}
 	ctx := context.Background()
@@ -53,7 +54,7 @@ func setUp(t *testing.T, mode string) (*Remote, *fakeHost, string) {
 		t.Fatalf("Setup: %v", err)
 	}
 	for k, v := range res.GitConfig {
-		h.git["remote.ext."+k] = v
+		h.SetGitConfig("remote.ext."+k, v)
 	}
 	rr, err := Type.New(ctx, remote.Params{Name: "ext", UUID: testUUID, Config: res.Config, Cost: 200, Host: h})
 	if err != nil {
@@ -67,7 +68,7 @@ func setUp(t *testing.T, mode string) (*Remote, *fakeHost, string) {
 func TestSetup(t *testing.T) {
 	dir, _ := helperScript(t, "testext", "listconfigs")
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	h := newFakeHost(t)
+	h := remotetest.NewHost(t)
 	store := filepath.Join(t.TempDir(), "store")
 	cfg := remote.Config{"name": "ext", "type": "external", "externaltype": "testext", "encryption": "none", "storedir": store}
 	res, err := Type.Setup(context.Background(), remote.Init, testUUID, cfg, h)
@@ -82,7 +83,7 @@ func TestSetup(t *testing.T) {
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("Setup (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string][2]string{"mycreds": {"user", "pass word"}}, h.creds); diff != "" {
+	if diff := cmp.Diff(map[string][2]string{"mycreds": {"user", "pass word"}}, h.AllCreds()); diff != "" {
 		t.Errorf("SETCREDS (-want +got):\n%s", diff)
 	}
 	if _, err := os.Stat(store); err != nil {
@@ -109,7 +110,7 @@ func TestSetup(t *testing.T) {
 }
 
 func TestSetupErrors(t *testing.T) {
-	h := newFakeHost(t)
+	h := remotetest.NewHost(t)
 	_, err := Type.Setup(context.Background(), remote.Init, testUUID, remote.Config{"name": "x"}, h)
 	if err == nil || err.Error() != "Specify externaltype=" {
 		t.Errorf("no externaltype: %v", err)
@@ -148,17 +149,17 @@ func testCycle(t *testing.T, mode string) {
 	if diff := cmp.Diff([]int64{int64(len(content) / 2), int64(len(content) - len(content)/2)}, m.adds); diff != "" {
 		t.Errorf("PROGRESS to meter (-want +got):\n%s", diff)
 	}
-	if h.state[k.String()] != "stored by helper" {
-		t.Errorf("SETSTATE not recorded: %v", h.state)
+	if st, _ := h.State(ctx, k); st != "stored by helper" {
+		t.Errorf("SETSTATE not recorded: %q", st)
 	}
-	if diff := cmp.Diff([]string{":testext:" + k.String(), "http://example.com/" + k.String()}, h.urls[k.String()]); diff != "" {
+	if diff := cmp.Diff([]string{":testext:" + k.String(), "http://example.com/" + k.String()}, urls(t, h, k)); diff != "" {
 		t.Errorf("SETURIPRESENT/SETURLPRESENT (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"stored " + k.String()}, h.infos); diff != "" {
+	if diff := cmp.Diff([]string{"stored " + k.String()}, h.Infos()); diff != "" {
 		t.Errorf("INFO (-want +got):\n%s", diff)
 	}
-	if len(h.debugs) == 0 || !strings.HasPrefix(h.debugs[0], "prepared ") {
-		t.Errorf("DEBUG = %q", h.debugs)
+	if d := h.Debugs(); len(d) == 0 || !strings.HasPrefix(d[0], "prepared ") {
+		t.Errorf("DEBUG = %q", d)
 	}
 
 	// A part of a file is stored through a temporary file named by the key.
@@ -171,8 +172,8 @@ func testCycle(t *testing.T, mode string) {
 	if got, _ := os.ReadFile(filepath.Join(store, k2p.HashDirLower(), k2p.String())); string(got) != "partial content" {
 		t.Errorf("stored section = %q", got)
 	}
-	if ents, _ := os.ReadDir(h.tmp); len(ents) != 0 {
-		t.Errorf("temporary files left in %s: %v", h.tmp, ents)
+	if ents, _ := os.ReadDir(h.TmpDir()); len(ents) != 0 {
+		t.Errorf("temporary files left in %s: %v", h.TmpDir(), ents)
 	}
 
 	if ok, err := r.CheckPresent(ctx, k); err != nil || !ok {
@@ -386,9 +387,13 @@ func TestKeyWithSpace(t *testing.T) {
 }
 
 func TestGetURLs(t *testing.T) {
-	h := newFakeHost(t)
+	h := remotetest.NewHost(t)
 	k, _ := key.Parse("WORM-s1--k")
-	h.urls[k.String()] = []string{"http://a/1", ":testext:x", ":other:y", "https://b"}
+	for _, u := range []string{"http://a/1", ":testext:x", ":other:y", "https://b"} {
+		if err := h.SetURLPresent(context.Background(), k, u); err != nil {
+			t.Fatal(err)
+		}
+	}
 	p := newPeer("ext", testUUID, "git-annex-remote-testext", nil, h)
 	got, err := p.urls(context.Background(), k, "testext:")
 	if err != nil || !cmp.Equal(got, []string{"testext:x"}) {
@@ -398,7 +403,17 @@ func TestGetURLs(t *testing.T) {
 	if !cmp.Equal(got, []string{"http://a/1", "testext:x", "other:y", "https://b"}) {
 		t.Errorf("urls() = %q", got)
 	}
-	if p.gitDir() != filepath.Dir(filepath.Dir(h.tmp)) || !strings.HasSuffix(p.gitDir(), ".git") {
+	if p.gitDir() != filepath.Dir(filepath.Dir(h.TmpDir())) || !strings.HasSuffix(p.gitDir(), ".git") {
 		t.Errorf("gitDir = %q", p.gitDir())
 	}
+}
+
+// urls returns all the URLs h records for k.
+func urls(t *testing.T, h *remotetest.Host, k key.Key) []string {
+	t.Helper()
+	u, err := h.URLs(context.Background(), k, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

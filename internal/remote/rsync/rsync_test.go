@@ -20,16 +20,6 @@ import (
 	"github.com/troveproject/trove/internal/uuid"
 )
 
-// fakeHost is the part of remote.Host an rsync remote uses.
-type fakeHost struct {
-	remote.Host
-	tmp string
-	git map[string]string
-}
-
-func (h fakeHost) GitConfig(name string) (string, bool) { v, ok := h.git[name]; return v, ok }
-func (h fakeHost) TmpDir() string                       { return h.tmp }
-
 const testUUID = uuid.UUID("b33dfa3d-da4f-46e0-b032-53314c0aa249")
 
 // needRsync returns the rsync program, skipping the test when it is
@@ -46,11 +36,11 @@ func needRsync(t *testing.T) {
 
 func open(t *testing.T, url string, git map[string]string) *Remote {
 	t.Helper()
-	if git == nil {
-		git = map[string]string{}
+	h := remotetest.NewHost(t)
+	for k, v := range git {
+		h.SetGitConfig(k, v)
 	}
-	git["remote.rs.annex-rsyncurl"] = url
-	h := fakeHost{tmp: t.TempDir(), git: git}
+	h.SetGitConfig("remote.rs.annex-rsyncurl", url)
 	r, err := Type.New(context.Background(), remote.Params{Name: "rs", UUID: testUUID, Config: remote.Config{"type": "rsync", "rsyncurl": url}, Host: h})
 	if err != nil {
 		t.Fatal(err)
@@ -231,10 +221,10 @@ func TestShellQuote(t *testing.T) {
 
 func TestSetupAndOptions(t *testing.T) {
 	ctx := context.Background()
-	if _, err := Type.Setup(ctx, remote.Init, testUUID, remote.Config{"encryption": "none"}, fakeHost{}); err == nil || err.Error() != "Specify rsyncurl=" {
+	if _, err := Type.Setup(ctx, remote.Init, testUUID, remote.Config{"encryption": "none"}, remotetest.NewHost(t)); err == nil || err.Error() != "Specify rsyncurl=" {
 		t.Errorf("missing rsyncurl: %v", err)
 	}
-	got, err := Type.Setup(ctx, remote.Init, testUUID, remote.Config{"rsyncurl": "/srv/a", "encryption": "none"}, fakeHost{})
+	got, err := Type.Setup(ctx, remote.Init, testUUID, remote.Config{"rsyncurl": "/srv/a", "encryption": "none"}, remotetest.NewHost(t))
 	if err != nil {
 		t.Fatal(err)
 	}

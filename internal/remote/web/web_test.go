@@ -223,7 +223,7 @@ func TestInfo(t *testing.T) {
 func TestRemote(t *testing.T) {
 	srv := newServer(t)
 	ctx := context.Background()
-	h := newFakeHost()
+	h := remotetest.NewHost(t)
 	r := New(h, localOK)
 	k := payloadKey(t, payload)
 	if r.UUID() != uuid.Web || r.Name() != "web" || r.Cost() != remote.ExpensiveCost {
@@ -269,7 +269,7 @@ func TestRemote(t *testing.T) {
 	if err := r.Remove(ctx, k); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{srv.URL + "/short", srv.URL + "/plain"}, h.missing); diff != "" {
+	if diff := cmp.Diff([]string{srv.URL + "/short", srv.URL + "/plain"}, h.MissingURLs()); diff != "" {
 		t.Errorf("remove marks the web urls missing (-want +got):\n%s", diff)
 	}
 }

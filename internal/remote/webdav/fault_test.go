@@ -60,7 +60,7 @@ func faultSetup(t *testing.T) (*faultProxy, *testutil.WebDAVServer, remote.Remot
 	clearEnv(t)
 	srv := testutil.WebDAV(t)
 	p := newFaultProxy(t, srv.URL)
-	r := openRemote(t, p.URL+"/annex", srv.User, srv.Password, newHost(t), remote.Config{})
+	r := openRemote(t, p.URL+"/annex", srv.User, srv.Password, remotetest.NewHost(t), remote.Config{})
 	content := bytes.Repeat([]byte("0123456789abcdef"), 1<<14) // 256 KiB
 	src := filepath.Join(t.TempDir(), "content")
 	if err := os.WriteFile(src, content, 0o644); err != nil {

@@ -9,13 +9,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/remotetest"
 	"github.com/troveproject/trove/internal/testutil"
 )
 
 func TestSetupErrors(t *testing.T) {
 	clearEnv(t)
 	ctx := context.Background()
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	if _, err := Type.Setup(ctx, remote.Init, testUUID, remote.Config{"name": "dav"}, h); err == nil || err.Error() != "Specify url=" {
 		t.Errorf("without url=: %v", err)
 	}
@@ -23,7 +24,7 @@ func TestSetupErrors(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "Need to configure webdav username and password.") || !strings.Contains(err.Error(), EnvUser) {
 		t.Errorf("without credentials: %v", err)
 	}
-	h.creds[""] = [2]string{"u", "p"}
+	_ = h.SetCreds(context.Background(), "", "u", "p")
 	_, err = Type.Setup(ctx, remote.Init, testUUID, remote.Config{"name": "dav", URLField: "http://127.0.0.1:1/x"}, h)
 	if err == nil || !strings.HasPrefix(err.Error(), "WebDAV test failed: ") || !strings.Contains(err.Error(), "http://127.0.0.1:1/x/") {
 		t.Errorf("with the server down: %v", err)
@@ -36,7 +37,7 @@ func TestSetupStoresLogin(t *testing.T) {
 	srv := testutil.WebDAV(t)
 	t.Setenv(EnvUser, srv.User)
 	t.Setenv(EnvPassword, srv.Password)
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	cfg := remote.Config{"name": "dav", "type": "webdav", "encryption": "none", URLField: srv.URL + "/deep/annex"}
 	got, err := Type.Setup(context.Background(), remote.Init, testUUID, cfg, h)
 	if err != nil {
@@ -49,7 +50,7 @@ func TestSetupStoresLogin(t *testing.T) {
 	if diff := cmp.Diff([]string{"deep", "deep/annex"}, serverFiles(t, srv.Dir)); diff != "" {
 		t.Errorf("server after setup (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([2]string{srv.User, srv.Password}, h.creds[""]); diff != "" {
+	if diff := cmp.Diff([2]string{srv.User, srv.Password}, h.AllCreds()[""]); diff != "" {
 		t.Errorf("stored login (-want +got):\n%s", diff)
 	}
 }
@@ -59,8 +60,8 @@ func TestSetupStoresLogin(t *testing.T) {
 func TestSetupEmbedsLogin(t *testing.T) {
 	srv := testutil.WebDAV(t)
 	clearEnv(t)
-	h := newHost(t)
-	h.creds[""] = [2]string{srv.User, srv.Password}
+	h := remotetest.NewHost(t)
+	_ = h.SetCreds(context.Background(), "", srv.User, srv.Password)
 	cfg := remote.Config{"name": "dav", "encryption": "none", "embedcreds": "yes", URLField: srv.URL}
 	got, err := Type.Setup(context.Background(), remote.Enable, testUUID, cfg, h)
 	if err != nil {
@@ -74,7 +75,7 @@ func TestSetupEmbedsLogin(t *testing.T) {
 
 func TestSetupReconfigureDoesNotContactServer(t *testing.T) {
 	cfg := remote.Config{"name": "dav", URLField: "http://127.0.0.1:1/x"}
-	got, err := Type.Setup(context.Background(), remote.Reconfigure, testUUID, cfg, newHost(t))
+	got, err := Type.Setup(context.Background(), remote.Reconfigure, testUUID, cfg, remotetest.NewHost(t))
 	if err != nil || !cmp.Equal(got.Config, cfg) {
 		t.Errorf("Reconfigure = %v, %v", got, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/troveproject/trove/internal/remote/encrypted"
 	"github.com/troveproject/trove/internal/remote/remotetest"
 	"github.com/troveproject/trove/internal/testutil"
+	"github.com/troveproject/trove/internal/uuid"
 )
 
 // helloKey is the key of "hello\n", whose layout git-annex 10.20230126
@@ -25,9 +26,9 @@ const helloKey = "SHA256E-s6--5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d082
 
 // openRemote opens a remote on srv below path, logging in as user with
 // password, with host h, stacked with the decorators cfg asks for.
-func openRemote(t *testing.T, url, user, password string, h *fakeHost, cfg remote.Config) remote.Remote {
+func openRemote(t *testing.T, url, user, password string, h *remotetest.Host, cfg remote.Config) remote.Remote {
 	t.Helper()
-	h.creds[""] = [2]string{user, password}
+	_ = h.SetCreds(context.Background(), "", user, password)
 	cfg[URLField] = url
 	p := remote.Params{Name: "dav", UUID: testUUID, Config: cfg, Host: h}
 	base, err := Type.New(context.Background(), p)
@@ -45,7 +46,7 @@ func openRemote(t *testing.T, url, user, password string, h *fakeHost, cfg remot
 }
 
 func serverRemote(t *testing.T, srv *testutil.WebDAVServer, cfg remote.Config) remote.Remote {
-	return openRemote(t, srv.URL+"/annex", srv.User, srv.Password, newHost(t), cfg)
+	return openRemote(t, srv.URL+"/annex", srv.User, srv.Password, remotetest.NewHost(t), cfg)
 }
 
 func TestConformance(t *testing.T) {
@@ -67,7 +68,7 @@ func TestConformanceEncrypted(t *testing.T) {
 	clearEnv(t)
 	srv := testutil.WebDAV(t)
 	cfg, err := encrypted.Setup(context.Background(), remote.Init,
-		remote.Config{"name": "dav", "type": "webdav", "encryption": "shared"}, newHost(t))
+		remote.Config{"name": "dav", "type": "webdav", "encryption": "shared"}, remotetest.NewHost(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestOddKeyNamesOnServer(t *testing.T) {
 func TestWrongCredentials(t *testing.T) {
 	clearEnv(t)
 	srv := testutil.WebDAV(t)
-	r := openRemote(t, srv.URL+"/annex", srv.User, "wrong", newHost(t), remote.Config{})
+	r := openRemote(t, srv.URL+"/annex", srv.User, "wrong", remotetest.NewHost(t), remote.Config{})
 	k, _ := key.Parse(helloKey)
 	_, err := r.CheckPresent(context.Background(), k)
 	if err == nil || remote.Retryable(err) {
@@ -168,7 +169,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 	srv := testutil.WebDAV(t)
 	t.Setenv(EnvUser, srv.User)
 	t.Setenv(EnvPassword, srv.Password)
-	r := openRemote(t, srv.URL+"/annex", "stored", "wrong", newHost(t), remote.Config{})
+	r := openRemote(t, srv.URL+"/annex", "stored", "wrong", remotetest.NewHost(t), remote.Config{})
 	k, _ := key.Parse(helloKey)
 	if ok, err := r.CheckPresent(context.Background(), k); ok || err != nil {
 		t.Errorf("CheckPresent = %v, %v", ok, err)
@@ -177,7 +178,7 @@ func TestEnvironmentCredentials(t *testing.T) {
 
 func TestNoCredentials(t *testing.T) {
 	clearEnv(t)
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	r, err := Type.New(context.Background(), remote.Params{Name: "dav", UUID: testUUID, Config: remote.Config{URLField: "http://127.0.0.1:1/x"}, Host: h})
 	if err != nil {
 		t.Fatal(err)
@@ -211,11 +212,11 @@ func TestServerDown(t *testing.T) {
 }
 
 func TestNewWithoutURL(t *testing.T) {
-	_, err := Type.New(context.Background(), remote.Params{Name: "dav", UUID: testUUID, Config: remote.Config{}, Host: newHost(t)})
+	_, err := Type.New(context.Background(), remote.Params{Name: "dav", UUID: testUUID, Config: remote.Config{}, Host: remotetest.NewHost(t)})
 	if err == nil || !strings.Contains(err.Error(), "git annex enableremote dav url=URL") {
 		t.Errorf("New without url=: %v", err)
 	}
-	_, err = Type.New(context.Background(), remote.Params{Name: "dav", UUID: testUUID, Config: remote.Config{URLField: "ftp://x/"}, Host: newHost(t)})
+	_, err = Type.New(context.Background(), remote.Params{Name: "dav", UUID: testUUID, Config: remote.Config{URLField: "ftp://x/"}, Host: remotetest.NewHost(t)})
 	if err == nil || !strings.Contains(err.Error(), "not an http or https URL") {
 		t.Errorf("New with an ftp url: %v", err)
 	}
@@ -231,5 +232,16 @@ func TestInfo(t *testing.T) {
 	}
 	if r.Type() != "webdav" || r.Cost() != remote.ExpensiveCost {
 		t.Errorf("type %q cost %v", r.Type(), r.Cost())
+	}
+}
+
+const testUUID = uuid.UUID("0b9d4a52-7d3c-4f4e-9a0e-5d1f3c2b7a61")
+
+// clearEnv hides any WEBDAV_USERNAME/WEBDAV_PASSWORD of the developer's
+// shell from the test (restored when it ends).
+func clearEnv(t *testing.T) {
+	for _, v := range []string{EnvUser, EnvPassword} {
+		t.Setenv(v, "")
+		os.Unsetenv(v)
 	}
 }

@@ -10,24 +10,6 @@ import (
 	"github.com/troveproject/trove/internal/remote"
 )
 
-// fakeHost is the part of remote.Host the decorator uses: a temporary
-// directory and git config. Other methods panic (nil embedded Host).
-type fakeHost struct {
-	remote.Host
-	tmp string
-	git map[string]string
-}
-
-func (h fakeHost) TmpDir() string { return h.tmp }
-func (h fakeHost) GitConfig(name string) (string, bool) {
-	v, ok := h.git[name]
-	return v, ok
-}
-
-func newHost(t *testing.T) fakeHost {
-	return fakeHost{tmp: t.TempDir(), git: map[string]string{}}
-}
-
 // fixtureDir is where internal/crypto keeps objects git-annex stored.
 var fixtureDir = filepath.Join("..", "..", "crypto", "testdata", "gitannex")
 
