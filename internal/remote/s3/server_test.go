@@ -83,7 +83,7 @@ var bucketSeq atomic.Int64
 func newBucket() string { return fmt.Sprintf("trove-test-%d", bucketSeq.Add(1)) }
 
 func TestConformance(t *testing.T) {
-	srv := testutil.S3Test(t)
+	srv := s3Server(t)
 	setCreds(t, srv)
 	for _, tc := range []struct {
 		name  string
@@ -132,7 +132,7 @@ func TestConformance(t *testing.T) {
 // escaping in URLs and signatures; the objects are named by the keys
 // exactly.
 func TestOddKeyNames(t *testing.T) {
-	srv := testutil.S3Test(t)
+	srv := s3Server(t)
 	setCreds(t, srv)
 	ctx := context.Background()
 	for _, sig := range []string{"v2", "v4"} {
@@ -198,7 +198,7 @@ func testKey(t *testing.T, dir, name, content string) (remote.Source, key.Key) {
 }
 
 func TestLayoutMarkerAndDefaults(t *testing.T) {
-	srv := testutil.S3Test(t)
+	srv := s3Server(t)
 	setCreds(t, srv)
 	ctx := context.Background()
 	u := uuid.UUID("5a8d6c2e-1111-4222-8333-444455556666")
@@ -257,7 +257,7 @@ func TestInitRemoteWithoutCreds(t *testing.T) {
 }
 
 func TestWrongCredentialsArePermanent(t *testing.T) {
-	srv := testutil.S3Test(t)
+	srv := s3Server(t)
 	setCreds(t, srv)
 	ctx := context.Background()
 	cfg := testCfg(srv.Addr(), newBucket(), "v2")
@@ -289,7 +289,7 @@ func TestWrongCredentialsArePermanent(t *testing.T) {
 }
 
 func TestMissingBucket(t *testing.T) {
-	srv := testutil.S3Test(t)
+	srv := s3Server(t)
 	setCreds(t, srv)
 	r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: testCfg(srv.Addr(), "no-such-bucket", "v4"), Host: newHost(t)})
 	if err != nil {
@@ -335,7 +335,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 func TestServerFaults(t *testing.T) {
-	srv := testutil.S3Test(t)
+	srv := s3Server(t)
 	setCreds(t, srv)
 	target, err := url.Parse(srv.Endpoint())
 	if err != nil {
@@ -388,7 +388,7 @@ func TestServerFaults(t *testing.T) {
 }
 
 func TestMultipartObjectIsWhole(t *testing.T) {
-	srv := testutil.S3Test(t)
+	srv := s3Server(t)
 	setCreds(t, srv)
 	bucket := newBucket()
 	r, _ := initRemote(t, func() remote.Config {
@@ -416,7 +416,7 @@ func TestMultipartObjectIsWhole(t *testing.T) {
 }
 
 func TestExport(t *testing.T) {
-	srv := testutil.S3Test(t)
+	srv := s3Server(t)
 	setCreds(t, srv)
 	ctx := context.Background()
 	bucket := newBucket()
