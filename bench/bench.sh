@@ -16,7 +16,7 @@
 # (and optionally `baseline NAME ...`), then add NAME to WORKLOADS.
 set -euo pipefail
 
-WORKLOADS=(add_small add_big whereis find fsck_fast copy_to_small get_small drop_small get_big)
+WORKLOADS=(add_small add_big whereis find fsck_fast copy_to_small get_small drop_small get_big copy_to_dir_small get_dir_small copy_to_crypt_big get_crypt_big)
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 small_n=${BENCH_SMALL_FILES:-10000}
@@ -294,6 +294,84 @@ wl_get_big() {
 	compare get_big "$(clone_of "$o" "$c")" "cd '$c' && git annex get -q big.bin >/dev/null"
 	baseline get_big "cp + openssl dgst -sha256" "rm -f '$work/run/big.copy'" \
 		"cp '$src' '$work/run/big.copy' && openssl dgst -sha256 '$work/run/big.copy' >/dev/null"
+}
+
+# Special remotes: a directory remote for the small files, and a chunked,
+# encrypted (encryption=shared) directory remote for the big file. Each run
+# starts from a copy of a template made once by the real git-annex; the
+# copy's remote is re-pointed at its own copy of the directory.
+
+# dir_template: the reference repository with a directory remote "d"
+# holding all the content and no local content, made by the real git-annex.
+dir_template() {
+	local t=$work/ref/dirtpl
+	if [[ ! -d $t ]]; then
+		say "building the directory-remote template with the real git-annex"
+		mkdir -p "$t"
+		cp -a "$work/ref/small" "$t/repo"
+		mkdir "$t/dir"
+		(cd "$t/repo" && export PATH=$(path_for annex) &&
+			git annex initremote -q d type=directory directory="$t/dir" encryption=none &&
+			git annex copy -q --to d . && git annex drop -q .)
+	fi
+	echo "$t"
+}
+
+# copy_tpl TEMPLATE DEST: shell code that copies a template (repo + dir) to
+# DEST and points the remote d at DEST/dir.
+copy_tpl() {
+	echo "chmod -R u+w '$2' 2>/dev/null; rm -rf '$2' && cp -a '$1' '$2' && cd '$2/repo' && git config remote.d.annex-directory '$2/dir'"
+}
+
+wl_copy_to_dir_small() {
+	ref_repo annex >/dev/null
+	local r=$work/run/dir_copy
+	compare copy_to_dir_small \
+		"chmod -R u+w '$r' 2>/dev/null; rm -rf '$r' && mkdir -p '$r/dir' && cp -a '$work/ref/small' '$r/repo' && cd '$r/repo' && git annex initremote -q d type=directory directory='$r/dir' encryption=none" \
+		"cd '$r/repo' && git annex copy -q --to d . >/dev/null"
+	baseline copy_to_dir_small "cp -a of the files" "rm -rf '$r/base'" "cp -a '$(small_data)' '$r/base'"
+}
+
+wl_get_dir_small() {
+	ref_repo annex >/dev/null
+	local t r=$work/run/dir_get
+	t=$(dir_template)
+	compare get_dir_small "$(copy_tpl "$t" "$r")" "cd '$r/repo' && git annex get -q --from d . >/dev/null"
+	baseline get_dir_small "cp -a of the files" "rm -rf '$r/base'" "cp -a '$(small_data)' '$r/base'"
+}
+
+# crypt_repo: a repository holding the big file, made by the real git-annex.
+crypt_repo() {
+	local o=$work/ref/bigrepo
+	if [[ ! -d $o ]]; then
+		mkdir -p "$o" && cp "$(big_data)" "$o/" &&
+			(cd "$o" && git init -q && PATH=$(path_for annex) git annex init -q big &&
+				PATH=$(path_for annex) git annex add -q big.bin && git commit -q -m add)
+	fi
+	echo "$o"
+}
+
+wl_copy_to_crypt_big() {
+	local o r=$work/run/crypt_copy
+	o=$(crypt_repo)
+	compare copy_to_crypt_big \
+		"chmod -R u+w '$r' 2>/dev/null; rm -rf '$r' && mkdir -p '$r/dir' && cp -a '$o' '$r/repo' && cd '$r/repo' && git annex initremote -q dc type=directory directory='$r/dir' encryption=shared chunk=16MiB" \
+		"cd '$r/repo' && git annex copy -q --to dc big.bin >/dev/null"
+}
+
+wl_get_crypt_big() {
+	local o t=$work/ref/crypttpl r=$work/run/crypt_get
+	o=$(crypt_repo)
+	if [[ ! -d $t ]]; then
+		say "building the encrypted-remote template with the real git-annex"
+		mkdir -p "$t/dir" && cp -a "$o" "$t/repo"
+		(cd "$t/repo" && export PATH=$(path_for annex) &&
+			git annex initremote -q dc type=directory directory="$t/dir" encryption=shared chunk=16MiB &&
+			git annex copy -q --to dc big.bin && git annex drop -q big.bin)
+	fi
+	compare get_crypt_big \
+		"chmod -R u+w '$r' 2>/dev/null; rm -rf '$r' && cp -a '$t' '$r' && cd '$r/repo' && git config remote.dc.annex-directory '$r/dir'" \
+		"cd '$r/repo' && git annex get -q --from dc big.bin >/dev/null"
 }
 
 # --- main ----------------------------------------------------------------------
