@@ -13,6 +13,7 @@ import (
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/keylock"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -25,7 +26,7 @@ type Remote struct {
 	cost  float64
 	dir   string
 	cfg   remote.Config
-	locks keyLocks
+	locks keylock.Set
 }
 
 // New returns the directory remote p describes, storing in dir (an
@@ -114,7 +115,7 @@ func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m prog
 	if err := r.checkDir(); err != nil {
 		return err
 	}
-	unlock := r.locks.lock(k)
+	unlock := r.locks.Lock(k)
 	defer unlock()
 	if r.complete(k) {
 		return nil
@@ -204,7 +205,7 @@ func (r *Remote) Remove(ctx context.Context, k key.Key) error {
 	if err := r.checkDir(); err != nil {
 		return err
 	}
-	unlock := r.locks.lock(k)
+	unlock := r.locks.Lock(k)
 	defer unlock()
 	f := k.File()
 	for _, d := range []string{r.keyDir(k), filepath.Join(r.dir, k.HashDirMixed(), f)} {

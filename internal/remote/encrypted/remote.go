@@ -13,6 +13,7 @@ import (
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/keylock"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -29,7 +30,7 @@ type Remote struct {
 	mu      sync.Mutex
 	crypter *crypto.Crypter
 
-	keys keyLocks
+	keys keylock.Set // retrievals of one key share the ciphertext temporary file
 }
 
 // Wrap returns r itself when p.Config asks for no encryption (encryption=
@@ -137,7 +138,7 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 		return err
 	}
 	ek := c.EncryptKey(k)
-	unlock := r.keys.lock(ek)
+	unlock := r.keys.Lock(ek)
 	defer unlock()
 	path := filepath.Join(r.host.TmpDir(), "decrypt-"+ek.File())
 	sink, err := openFileSink(path)
