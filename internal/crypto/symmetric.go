@@ -19,18 +19,22 @@ import (
 // DecryptSymmetric.
 const SymmetricS2KCount = 65536
 
-// symmetricConfig is what gpg 2.2 writes for `--symmetric --force-mdc`:
-// AES256, iterated and salted S2K, SEIPD v1 with MDC (no AEAD), ZIP
-// compression.
-var symmetricConfig = &packet.Config{
-	DefaultCipher:          packet.CipherAES256,
-	DefaultCompressionAlgo: packet.CompressionZIP,
-	CompressionConfig:      &packet.CompressionConfig{Level: 1},
-	S2KConfig: &s2k.Config{
-		S2KMode:  s2k.IteratedSaltedS2K,
-		Hash:     crypto.SHA256,
-		S2KCount: SymmetricS2KCount,
-	},
+// symmetricConfig returns what gpg 2.2 writes for `--symmetric
+// --force-mdc`: AES256, iterated and salted S2K, SEIPD v1 with MDC (no
+// AEAD), ZIP compression. It is new on each call: go-crypto's s2k.Generate
+// writes to the S2K config it is given, so one shared config would be a
+// data race between concurrent encryptions.
+func symmetricConfig() *packet.Config {
+	return &packet.Config{
+		DefaultCipher:          packet.CipherAES256,
+		DefaultCompressionAlgo: packet.CompressionZIP,
+		CompressionConfig:      &packet.CompressionConfig{Level: 1},
+		S2KConfig: &s2k.Config{
+			S2KMode:  s2k.IteratedSaltedS2K,
+			Hash:     crypto.SHA256,
+			S2KCount: SymmetricS2KCount,
+		},
+	}
 }
 
 // EncryptSymmetric encrypts everything src holds into dst as a binary
@@ -41,7 +45,7 @@ func EncryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
 	if len(passphrase) == 0 {
 		return errors.New("symmetric encryption: empty passphrase")
 	}
-	w, err := openpgp.SymmetricallyEncrypt(dst, passphrase, &openpgp.FileHints{IsBinary: true}, symmetricConfig)
+	w, err := openpgp.SymmetricallyEncrypt(dst, passphrase, &openpgp.FileHints{IsBinary: true}, symmetricConfig())
 	if err != nil {
 		return fmt.Errorf("symmetric encryption: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
@@ -111,6 +112,33 @@ func TestSymmetricRoundTrip(t *testing.T) {
 		}
 		if !bytes.Equal(out.Bytes(), plain) {
 			t.Errorf("size %d: round trip changed the content", size)
+		}
+	}
+}
+
+// Concurrent encryptions share no state (go-crypto writes to the S2K
+// config it is given; run with -race to see a shared one).
+func TestSymmetricConcurrent(t *testing.T) {
+	pass := testCipher(t, Shared).Passphrase()
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var msg, out bytes.Buffer
+			if errs[i] = EncryptSymmetric(&msg, bytes.NewReader([]byte{byte(i)}), pass); errs[i] != nil {
+				return
+			}
+			if errs[i] = DecryptSymmetric(&out, &msg, pass); errs[i] == nil && !bytes.Equal(out.Bytes(), []byte{byte(i)}) {
+				errs[i] = errors.New("round trip changed the content")
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("encryption %d: %v", i, err)
 		}
 	}
 }
