@@ -90,16 +90,23 @@ func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m prog
 
 // put uploads src as object.
 func (r *Remote) put(ctx context.Context, object string, src remote.Source, m progress.Meter) error {
+	_, err := r.putInfo(ctx, object, src, m)
+	return err
+}
+
+// putInfo uploads src as object and returns what the server said of the
+// new object (its ETag, and version ID in a versioned bucket).
+func (r *Remote) putInfo(ctx context.Context, object string, src remote.Source, m progress.Meter) (minio.UploadInfo, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("store %s in bucket %s: %w", object, r.s.bucket, err)
+		return minio.UploadInfo{}, fmt.Errorf("store %s in bucket %s: %w", object, r.s.bucket, err)
 	}
 	c, err := r.conn(ctx)
 	if err != nil {
-		return err
+		return minio.UploadInfo{}, err
 	}
 	f, err := src.Open()
 	if err != nil {
-		return fmt.Errorf("store %s: open %s: %w", object, src.Path, err)
+		return minio.UploadInfo{}, fmt.Errorf("store %s: open %s: %w", object, src.Path, err)
 	}
 	defer f.Close()
 	size := src.Size
@@ -108,12 +115,12 @@ func (r *Remote) put(ctx context.Context, object string, src remote.Source, m pr
 			_, err = f.Seek(0, io.SeekStart)
 		}
 		if err != nil {
-			return fmt.Errorf("store %s: %s: %w", object, src.Path, err)
+			return minio.UploadInfo{}, fmt.Errorf("store %s: %s: %w", object, src.Path, err)
 		}
 	}
 	m.SetTotal(size)
-	_, err = c.PutObject(ctx, r.s.bucket, object, f, size, r.putOptions(size, m))
-	return r.classify(ctx, "store", object, err)
+	info, err := c.PutObject(ctx, r.s.bucket, object, f, size, r.putOptions(size, m))
+	return info, r.classify(ctx, "store", object, err)
 }
 
 // putOptions are the headers and upload mode of an object of size bytes.
@@ -170,7 +177,7 @@ func (r *Remote) get(ctx context.Context, object string, dst remote.Sink, m prog
 	}
 	defer body.Close()
 	m.SetTotal(off + info.Size)
-	if _, err := io.Copy(meterWriter{dst, m}, body); err != nil {
+	if _, err := copyMetered(dst, body, m); err != nil {
 		return r.classify(ctx, "retrieve", object, err)
 	}
 	return nil
@@ -284,6 +291,11 @@ type meterReader struct{ m progress.Meter }
 func (r meterReader) Read(p []byte) (int, error) {
 	r.m.Add(int64(len(p)))
 	return len(p), nil
+}
+
+// copyMetered copies src to dst, reporting the bytes to m.
+func copyMetered(dst io.Writer, src io.Reader, m progress.Meter) (int64, error) {
+	return io.Copy(meterWriter{dst, m}, src)
 }
 
 // meterWriter reports what passes through it to a meter.

@@ -467,3 +467,100 @@ func TestExport(t *testing.T) {
 		t.Errorf("after RemoveExport, present = %v, %v", ok, err)
 	}
 }
+
+// putDirect writes object into bucket behind the remote's back, as
+// someone else changing the bucket would.
+func putDirect(t *testing.T, c *minio.Client, bucket, object, content string) {
+	t.Helper()
+	if _, err := c.PutObject(context.Background(), bucket, object, strings.NewReader(content), int64(len(content)), minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestImport(t *testing.T) {
+	srv := s3Server(t)
+	setCreds(t, srv)
+	ctx := context.Background()
+	for _, versioning := range []string{"no", "yes"} {
+		t.Run("versioning="+versioning, func(t *testing.T) {
+			bucket := newBucket()
+			cfg := testCfg(srv.Addr(), bucket, "v4")
+			cfg["exporttree"], cfg["importtree"], cfg["versioning"], cfg["fileprefix"] = "yes", "yes", versioning, "tree/"
+			base, _ := initRemote(t, cfg, uuid.New())
+			r := base.(*Remote)
+			c := client(t, srv)
+			putDirect(t, c, bucket, "tree/a.txt", "first a")
+			putDirect(t, c, bucket, "tree/sub/b.txt", "b")
+			putDirect(t, c, bucket, "tree/.git-annex-tmp-content-x", "in progress")
+			putDirect(t, c, bucket, "elsewhere.txt", "not under the prefix")
+			files, err := r.ListImportable(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cids := map[string]remote.ContentID{}
+			for _, f := range files {
+				cids[f.Loc.String()] = f.CID
+			}
+			if len(files) != 2 || cids["a.txt"] == "" || cids["sub/b.txt"] == "" {
+				t.Fatalf("ListImportable = %+v; want a.txt and sub/b.txt", files)
+			}
+			if versioning == "no" && !strings.HasPrefix(string(cids["a.txt"]), "#") {
+				t.Errorf("unversioned content id %q; want #ETAG", cids["a.txt"])
+			}
+			a, _ := remote.NewExportLocation("a.txt")
+			retrieve := func(cid remote.ContentID) (string, error) {
+				sink, err := remotetest.NewFileSink(filepath.Join(t.TempDir(), "got"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer sink.Close()
+				err = r.RetrieveImport(ctx, a, cid, sink, progress.Discard)
+				b, _ := sink.Bytes()
+				return string(b), err
+			}
+			if got, err := retrieve(cids["a.txt"]); got != "first a" || err != nil {
+				t.Errorf("RetrieveImport = %q, %v", got, err)
+			}
+			// Someone changes a.txt on the remote.
+			putDirect(t, c, bucket, "tree/a.txt", "second a")
+			got, err := retrieve(cids["a.txt"])
+			if versioning == "yes" {
+				if got != "first a" || err != nil {
+					t.Errorf("RetrieveImport of the old version = %q, %v; want it by its version ID", got, err)
+				}
+			} else if !errors.Is(err, remote.ErrContentChanged) {
+				t.Errorf("RetrieveImport of a changed file = %q, %v; want ErrContentChanged", got, err)
+			}
+			src, k := testKey(t, t.TempDir(), "mine", "mine")
+			if _, err := r.StoreExportWithContentID(ctx, src, k, a, []remote.ContentID{cids["a.txt"]}, progress.Discard); !errors.Is(err, remote.ErrContentChanged) {
+				t.Errorf("store over a changed file = %v; want ErrContentChanged", err)
+			}
+			if got := string(objectData(t, c, bucket, "tree/a.txt")); got != "second a" {
+				t.Errorf("the changed file became %q", got)
+			}
+			files, _ = r.ListImportable(ctx)
+			for _, f := range files {
+				cids[f.Loc.String()] = f.CID
+			}
+			cid, err := r.StoreExportWithContentID(ctx, src, k, a, []remote.ContentID{cids["a.txt"]}, progress.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := r.CheckPresentExportWithContentID(ctx, k, a, []remote.ContentID{cid}); !ok || err != nil {
+				t.Errorf("present with the new content id = %v, %v", ok, err)
+			}
+			if ok, _ := r.CheckPresentExportWithContentID(ctx, k, a, []remote.ContentID{cids["a.txt"]}); ok {
+				t.Errorf("present with the replaced content id")
+			}
+			if err := r.RemoveExportWithContentID(ctx, k, a, []remote.ContentID{cids["a.txt"]}); !errors.Is(err, remote.ErrContentChanged) {
+				t.Errorf("remove with a stale content id = %v; want ErrContentChanged", err)
+			}
+			if err := r.RemoveExportWithContentID(ctx, k, a, []remote.ContentID{cid}); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := r.CheckPresentExport(ctx, k, a); ok || err != nil {
+				t.Errorf("after remove, present = %v, %v", ok, err)
+			}
+		})
+	}
+}
