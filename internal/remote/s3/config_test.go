@@ -9,6 +9,7 @@ import (
 
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/remotetest"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -137,7 +138,7 @@ func TestWhereisPublicURLs(t *testing.T) {
 func TestNewWithoutCredsFailsOnUseNamingTheVariables(t *testing.T) {
 	t.Setenv(EnvAccessKey, "")
 	t.Setenv(EnvSecretKey, "")
-	r, err := New(remote.Params{Name: "cloud", UUID: "e1cd61bb-feed-47a2-97e4-874d9cf00348", Config: remote.Config{"host": "127.0.0.1", "port": "1"}, Host: newHost(t)})
+	r, err := New(remote.Params{Name: "cloud", UUID: "e1cd61bb-feed-47a2-97e4-874d9cf00348", Config: remote.Config{"host": "127.0.0.1", "port": "1"}, Host: remotetest.NewHost(t)})
 	if err != nil {
 		t.Fatalf("New without credentials: %v (it must not need them before use)", err)
 	}
@@ -177,7 +178,7 @@ func TestInfoGolden(t *testing.T) {
 		"name": "emb", "partsize": "6MiB", "port": "39555", "protocol": "http", "public": "no", "requeststyle": "path",
 		"s3creds": "dHJvdmVhY2Nlc3MKdHJvdmVzZWNyZXQxMjMK", "storageclass": "STANDARD", "type": "S3",
 	}
-	r, err := New(remote.Params{Name: "emb", UUID: "d9514534-feb4-4c90-b0ba-c2ff23878053", Config: cfg, Host: newHost(t)})
+	r, err := New(remote.Params{Name: "emb", UUID: "d9514534-feb4-4c90-b0ba-c2ff23878053", Config: cfg, Host: remotetest.NewHost(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestInfoGolden(t *testing.T) {
 		t.Errorf("Type = %q", r.Type())
 	}
 	delete(cfg, "s3creds")
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	r, _ = New(remote.Params{Name: "emb", UUID: "d9514534-feb4-4c90-b0ba-c2ff23878053", Config: cfg, Host: h})
 	if got := r.Info()[0].Value; got != "not available" {
 		t.Errorf("creds without any = %q", got)

@@ -49,10 +49,10 @@ func setCreds(t *testing.T, srv *testutil.S3Server) {
 
 // initRemote runs initremote's Setup for cfg (creating the bucket) and
 // opens the remote, stacked as the annex layer stacks it.
-func initRemote(t *testing.T, cfg remote.Config, u uuid.UUID) (remote.Remote, *fakeHost) {
+func initRemote(t *testing.T, cfg remote.Config, u uuid.UUID) (remote.Remote, *remotetest.Host) {
 	t.Helper()
 	ctx := context.Background()
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	cfg, err := encrypted.Setup(ctx, remote.Init, cfg, h)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +205,7 @@ func TestLayoutMarkerAndDefaults(t *testing.T) {
 	cfg := testCfg(srv.Addr(), "", "v2")
 	delete(cfg, "bucket")
 	cfg["fileprefix"] = "pre/"
-	h := newHost(t)
+	h := remotetest.NewHost(t)
 	res, err := Type.Setup(ctx, remote.Init, u, cfg, h)
 	if err != nil {
 		t.Fatal(err)
@@ -218,8 +218,8 @@ func TestLayoutMarkerAndDefaults(t *testing.T) {
 	if got := res.Config; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("initremote config\n got %v\nwant %v", got, want)
 	}
-	if h.login != srv.AccessKey || h.password != srv.SecretKey {
-		t.Errorf("initremote stored creds %q %q; want the environment's", h.login, h.password)
+	if c := h.AllCreds()[""]; c != [2]string{srv.AccessKey, srv.SecretKey} {
+		t.Errorf("initremote stored creds %q; want the environment's", c)
 	}
 	c := client(t, srv)
 	if got := string(objectData(t, c, want["bucket"], "pre/annex-uuid")); got != string(u) {
@@ -250,7 +250,7 @@ func TestLayoutMarkerAndDefaults(t *testing.T) {
 func TestInitRemoteWithoutCreds(t *testing.T) {
 	t.Setenv(EnvAccessKey, "")
 	t.Setenv(EnvSecretKey, "")
-	_, err := Type.Setup(context.Background(), remote.Init, uuid.New(), testCfg("127.0.0.1:1", "b", "v2"), newHost(t))
+	_, err := Type.Setup(context.Background(), remote.Init, uuid.New(), testCfg("127.0.0.1:1", "b", "v2"), remotetest.NewHost(t))
 	if !errors.Is(err, ErrNoCreds) || !strings.Contains(err.Error(), "git annex initremote cloud") {
 		t.Errorf("initremote without creds = %v; want ErrNoCreds and the command to run again", err)
 	}
@@ -265,7 +265,7 @@ func TestWrongCredentialsArePermanent(t *testing.T) {
 	for _, sig := range []string{"v2", "v4"} {
 		t.Setenv(EnvSecretKey, "not-the-secret")
 		cfg["signature"] = sig
-		r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: newHost(t)})
+		r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: remotetest.NewHost(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +278,7 @@ func TestWrongCredentialsArePermanent(t *testing.T) {
 			t.Errorf("%s: CheckPresent with a wrong secret succeeded", sig)
 		}
 		setCreds(t, srv)
-		good, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: newHost(t)})
+		good, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: remotetest.NewHost(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +291,7 @@ func TestWrongCredentialsArePermanent(t *testing.T) {
 func TestMissingBucket(t *testing.T) {
 	srv := s3Server(t)
 	setCreds(t, srv)
-	r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: testCfg(srv.Addr(), "no-such-bucket", "v4"), Host: newHost(t)})
+	r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: testCfg(srv.Addr(), "no-such-bucket", "v4"), Host: remotetest.NewHost(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestServerFaults(t *testing.T) {
 				cfg["partsize"] = "5MiB"
 				size = 12 << 20
 			}
-			r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: newHost(t)})
+			r, err := New(remote.Params{Name: "cloud", UUID: uuid.New(), Config: cfg, Host: remotetest.NewHost(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
