@@ -49,21 +49,18 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 	if len(entries) == 0 && len(changes) == 0 {
 		return nil
 	}
-	read, err := b.committedReader(ctx, entries)
-	if err != nil {
-		return err
-	}
 	paths := make([]string, 0, len(changes))
 	for p := range changes {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	olds, err := b.currentContents(ctx, entries, paths)
+	if err != nil {
+		return err
+	}
 	contents := make(map[string][]byte, len(changes))
-	for _, p := range paths {
-		old, err := read(ctx, p)
-		if err != nil {
-			return err
-		}
+	for i, p := range paths {
+		old := olds[i]
 		cur := old
 		for _, f := range changes[p] {
 			cur = f(cur)
@@ -78,27 +75,87 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 	return b.commitLocked(ctx, entries, contents, nil, message)
 }
 
-// committedReader returns a function reading the current content of branch
-// files like Get, but through the tree of the branch's current commit
-// (resolved once here) and without looking in the journal for paths that
-// have no entry in entries (the listed journal).
-func (b *Branch) committedReader(ctx context.Context, entries []journalEntry) (func(context.Context, string) ([]byte, error), error) {
+// currentContents returns the current content of each of paths (nil for
+// a file that exists nowhere): the journal entry for the paths entries (the
+// listed journal) has, else the file in the branch's current commit. The
+// journal lock must be held. The branch files are asked of one cat-file
+// with all requests in flight, by names that spare git the root tree
+// ("SUBTREE:rest"), so thousands of paths cost no round trip each.
+func (b *Branch) currentContents(ctx context.Context, entries []journalEntry, paths []string) ([][]byte, error) {
 	inJournal := make(map[string]bool, len(entries))
 	for _, e := range entries {
 		inJournal[e.path] = true
 	}
-	tree, err := b.repo.RevParse(ctx, Ref+"^{tree}")
+	root, err := b.rootTree(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read git-annex branch: %w", err)
 	}
-	return func(ctx context.Context, path string) ([]byte, error) {
-		if inJournal[path] {
-			if data, ok, err := b.readJournal(path); err != nil || ok {
-				return data, err
+	if root == nil {
+		return nil, fmt.Errorf("read git-annex branch: %w", errNoBranch)
+	}
+	out := make([][]byte, len(paths))
+	type request struct {
+		i    int
+		name string
+	}
+	var reqs []request
+	for i, p := range paths {
+		if inJournal[p] {
+			data, ok, err := b.readJournal(p)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out[i] = data
+				continue
 			}
 		}
-		return b.getCommitted(ctx, tree+":"+path)
-	}, nil
+		if name, ok := root.objectName(p); ok {
+			reqs = append(reqs, request{i, name})
+		}
+	}
+	if len(reqs) == 0 {
+		return out, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pipe, err := b.repo.NewCatFilePipe(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read git-annex branch: %w", err)
+	}
+	sent := make(chan error, 1)
+	go func() {
+		for _, r := range reqs {
+			if err := pipe.Send(r.name); err != nil {
+				sent <- err
+				return
+			}
+		}
+		sent <- nil
+	}()
+	var rerr error
+	for _, r := range reqs {
+		obj, found, err := pipe.Receive(r.name)
+		if err != nil {
+			rerr = fmt.Errorf("read %s:%s: %w", Ref, paths[r.i], err)
+			cancel() // unblocks the sender
+			break
+		}
+		if found && obj.Type == "blob" {
+			out[r.i] = obj.Data
+		}
+	}
+	serr := <-sent
+	cerr := pipe.Close()
+	switch {
+	case rerr != nil:
+		return nil, rerr
+	case serr != nil:
+		return nil, fmt.Errorf("read git-annex branch: %w", serr)
+	case cerr != nil:
+		return nil, fmt.Errorf("read git-annex branch: %w", cerr)
+	}
+	return out, nil
 }
 
 // removeStaleIndexLock removes .git/annex/index.lock; the journal lock must

@@ -97,6 +97,10 @@ func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, conte
 	if err := b.removeStaleIndexLock(); err != nil {
 		return err
 	}
+	files, err := b.collect(entries, contents)
+	if err != nil {
+		return err
+	}
 	for attempt := 0; ; attempt++ {
 		parent, err := b.Sha(ctx)
 		if err != nil {
@@ -105,10 +109,30 @@ func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, conte
 			}
 			return err
 		}
-		if err := b.syncIndex(ctx, parent); err != nil {
+		inSync, err := b.syncIndex(ctx, parent)
+		if err != nil {
 			return err
 		}
-		if err := b.stage(ctx, entries, contents); err != nil {
+		if inSync && len(refs) == 0 {
+			// The index is the parent's tree: the new tree is the
+			// parent's with files changed, which fast-import builds
+			// and packs.
+			commit, err := b.fastCommit(ctx, parent, files, message)
+			if errors.Is(err, errRefMoved) && attempt < maxRaceRetries {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := b.stageFiles(ctx, files); err != nil {
+				return err
+			}
+			if err := b.writeIndexStatus(commit); err != nil {
+				return err
+			}
+			return b.removeJournal(entries)
+		}
+		if err := b.stage(ctx, files); err != nil {
 			return err
 		}
 		for _, ref := range refs {
@@ -139,45 +163,21 @@ func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, conte
 	}
 }
 
-// stage writes the journal entries and contents as blobs and puts them in
-// the index.
-func (b *Branch) stage(ctx context.Context, entries []journalEntry, contents map[string][]byte) error {
-	if len(entries) == 0 && len(contents) == 0 {
-		return nil
-	}
-	bw, err := b.repo.NewBlobWriter(ctx)
-	if err != nil {
-		return err
-	}
-	defer bw.Close()
-	ui, err := b.index.NewUpdateIndex(ctx)
-	if err != nil {
-		return err
-	}
-	defer ui.Close()
-	add := func(path string, data []byte) error {
-		sha, err := bw.Write(ctx, data)
-		if err != nil {
-			return fmt.Errorf("stage %s: %w", path, err)
-		}
-		if err := ui.Add(ctx, "100644", sha, path); err != nil {
-			return fmt.Errorf("stage %s: %w", path, err)
-		}
-		return nil
-	}
+// collect returns the contents to commit: the journal entries (those
+// still present) and contents, which win over journal entries of the same
+// path; journal entries first, then contents in path order.
+func (b *Branch) collect(entries []journalEntry, contents map[string][]byte) ([]fileContent, error) {
+	files := make([]fileContent, 0, len(entries)+len(contents))
 	for _, e := range entries {
 		if _, ok := contents[e.path]; ok {
 			continue
 		}
 		data, ok, err := b.readJournal(e.path)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if !ok {
-			continue
-		}
-		if err := add(e.path, data); err != nil {
-			return err
+		if ok {
+			files = append(files, fileContent{e.path, data})
 		}
 	}
 	paths := make([]string, 0, len(contents))
@@ -186,35 +186,50 @@ func (b *Branch) stage(ctx context.Context, entries []journalEntry, contents map
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		if err := add(p, contents[p]); err != nil {
-			return err
+		files = append(files, fileContent{p, contents[p]})
+	}
+	return files, nil
+}
+
+// stage writes files as blobs and puts them in the index.
+func (b *Branch) stage(ctx context.Context, files []fileContent) error {
+	if len(files) == 0 {
+		return nil
+	}
+	bw, err := b.repo.NewBlobWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer bw.Close()
+	for _, f := range files {
+		if _, err := bw.Write(ctx, f.data); err != nil {
+			return fmt.Errorf("stage %s: %w", f.path, err)
 		}
 	}
 	if err := bw.Close(); err != nil {
 		return fmt.Errorf("stage journal: %w", err)
 	}
-	if err := ui.Close(); err != nil {
-		return fmt.Errorf("stage journal: %w", err)
-	}
-	return nil
+	return b.stageFiles(ctx, files)
 }
 
 // syncIndex makes .git/annex/index contain the branch commit sha: it is
 // read from the branch when missing, and union-merged with it when
-// index.lck says it reflects another commit.
-func (b *Branch) syncIndex(ctx context.Context, sha string) error {
+// index.lck says it reflects another commit. It reports whether the index
+// is now exactly the tree of sha (false after a union merge, which keeps
+// files only the index had).
+func (b *Branch) syncIndex(ctx context.Context, sha string) (bool, error) {
 	indexFile := filepath.Join(b.annexDir, "index")
 	if _, err := os.Stat(indexFile); errors.Is(err, os.ErrNotExist) {
 		if err := b.index.ReadTree(ctx, sha); err != nil {
-			return fmt.Errorf("read git-annex branch into %s: %w", indexFile, err)
+			return false, fmt.Errorf("read git-annex branch into %s: %w", indexFile, err)
 		}
-		return b.writeIndexStatus(sha)
+		return true, b.writeIndexStatus(sha)
 	}
 	cur, err := os.ReadFile(filepath.Join(b.annexDir, "index.lck"))
 	if err == nil && strings.TrimSpace(string(cur)) == sha {
-		return nil
+		return true, nil
 	}
-	return b.mergeIntoIndex(ctx, sha)
+	return false, b.mergeIntoIndex(ctx, sha)
 }
 
 // writeIndexStatus records in index.lck which branch commit the index

@@ -198,7 +198,8 @@ func (b *Branch) recordMerged(refs []gitcmd.Ref) error {
 func (b *Branch) advanceIndex(ctx context.Context, from, to string) error {
 	cur, err := os.ReadFile(filepath.Join(b.annexDir, "index.lck"))
 	if err != nil || strings.TrimSpace(string(cur)) != from {
-		return b.syncIndex(ctx, to)
+		_, err := b.syncIndex(ctx, to)
+		return err
 	}
 	if err := b.index.ReadTree(ctx, to); err != nil {
 		return fmt.Errorf("read %s into git-annex index: %w", to, err)
