@@ -28,7 +28,9 @@ type Options struct {
 	// (annex-rsync-transport), e.g. ["ssh", "-F", "cfg"]; empty for
 	// rsync's default.
 	Transport []string
-	// NoShellEscape is shellescape=no.
+	// NoShellEscape turns off the shell quoting of remote-shell paths:
+	// shellescape=no, or an rsync that protects its arguments itself
+	// (ProtectsArgs), as git-annex decides.
 	NoShellEscape bool
 	// TmpDir is where scratch trees are built; it must be on the same
 	// file system as the content stored, so that it can be hard-linked.

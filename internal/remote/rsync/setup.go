@@ -65,9 +65,9 @@ func newRemote(ctx context.Context, p remote.Params) (remote.Remote, error) {
 		UploadOptions:   safeOptions(strings.Fields(git(gitUploadOptions))),
 		DownloadOptions: safeOptions(strings.Fields(git(gitDownloadOptions))),
 		Transport:       strings.Fields(git(gitTransport)),
-		NoShellEscape:   p.Config[ShellEscapeField] == "no",
 		TmpDir:          p.Host.TmpDir(),
 	}
+	o.NoShellEscape = p.Config[ShellEscapeField] == "no" || ProtectsArgs(ctx, o.Program)
 	return New(p, o), nil
 }
 
