@@ -29,8 +29,8 @@ func TestProtectsArgsProbe(t *testing.T) {
 	newer := script(t, "rsync-new", "echo ' --old-args               disable the modern arg-protection idiom'\n")
 	older := script(t, "rsync-old", "echo ' --protect-args, -s        no space-splitting; wildcard chars only'\n")
 	for prog, want := range map[string]bool{
-		newer: true,
-		older: false,
+		newer:                                 true,
+		older:                                 false,
 		filepath.Join(t.TempDir(), "missing"): false,
 	} {
 		if got := ProtectsArgs(ctx, prog); got != want {
