@@ -10,6 +10,7 @@ import (
 	"github.com/troveproject/trove/internal/p2pproto"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/keylock"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -37,7 +38,7 @@ type Remote struct {
 	// storing serialises stores of one key: git-annex-shell refuses a
 	// second upload of a key while one is in progress (its transfer lock)
 	// and ends the session.
-	storing keyLocks
+	storing keylock.Set
 }
 
 // New returns the remote. It does no I/O: sessions open on first use.
@@ -139,7 +140,7 @@ func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m prog
 		return fmt.Errorf("remote %s: store %s: %w", r.cfg.Name, k, err)
 	}
 	m.SetTotal(size)
-	unlock := r.storing.lock(k)
+	unlock := r.storing.Lock(k)
 	defer unlock()
 	err = r.with(ctx, func(c *conn) error {
 		reply, err := c.request(p2pproto.Message{Cmd: p2pproto.Put, AFile: src.File, Key: k})
