@@ -229,23 +229,18 @@ func (e *Engine) run(ctx context.Context, d Direction, rm remote.Remote, k key.K
 	)
 	for {
 		actx, cancel := context.WithCancel(ctx)
-		watching := make(chan struct{})
 		stalled.Store(false)
-		from := m.moved.Load()
-		go func() {
-			defer close(watching)
-			e.opts.Stall.watch(actx, e.sleep, e.clk, m.moved.Load, from, func() {
-				if e.opts.Stall.Mode == StallUnset {
-					m.warn("Transfer seems to have stalled. To restart stalled transfers, configure annex.stalldetection")
-					return
-				}
-				stalled.Store(true)
-				cancel()
-			})
-		}()
+		stop := e.startWatch(actx, m, m.moved.Load(), func() {
+			if e.opts.Stall.Mode == StallUnset {
+				m.warn("Transfer seems to have stalled. To restart stalled transfers, configure annex.stalldetection")
+				return
+			}
+			stalled.Store(true)
+			cancel()
+		})
 		done, err = attempt(actx, m)
 		cancel()
-		<-watching
+		stop()
 		attemptStalled = stalled.Load()
 		if err == nil {
 			return nil

@@ -123,6 +123,38 @@ func timerSleep(ctx context.Context, d time.Duration) error {
 // when the attempt started, until ctx is done, calling onStall (once) when
 // the transfer stalls. It follows git-annex's Annex/StallDetection.hs.
 func (sd StallDetection) watch(ctx context.Context, sleep sleeper, clk clock.Clock, moved func() int64, from int64, onStall func()) {
+	sd.watchFrom(ctx, sleep, clk, moved, from, clk.Now(), false, onStall)
+}
+
+// firstCheck is how long after the start of an attempt watch first looks
+// at the counter; zero when stall detection is off.
+func (sd StallDetection) firstCheck() time.Duration {
+	switch sd.Mode {
+	case StallOff:
+		return 0
+	case StallRate:
+		return min(time.Minute, sd.Period)
+	default:
+		return probePeriod / 2
+	}
+}
+
+// probePeriod is how long a probed transfer may move no data at all.
+const probePeriod = time.Minute
+
+// watchFrom is watch for an attempt that started at start; with slept,
+// the first wait (firstCheck) has already passed.
+func (sd StallDetection) watchFrom(ctx context.Context, sleep sleeper, clk clock.Clock, moved func() int64, from int64, start time.Time, slept bool, onStall func()) {
+	if slept {
+		inner := sleep
+		sleep = func(ctx context.Context, d time.Duration) error {
+			if slept {
+				slept = false
+				return ctx.Err()
+			}
+			return inner(ctx, d)
+		}
+	}
 	switch sd.Mode {
 	case StallOff:
 		return
@@ -131,8 +163,7 @@ func (sd StallDetection) watch(ctx context.Context, sleep sleeper, clk clock.Clo
 		// Wait for the first update and see how long it takes: progress
 		// that is updated less often than the period (large chunks) must
 		// not look like a stall.
-		start := clk.Now()
-		v, ok := waitAdvance(ctx, sleep, min(time.Minute, period), moved, from)
+		v, ok := waitAdvance(ctx, sleep, sd.firstCheck(), moved, from)
 		if !ok {
 			return
 		}
@@ -142,10 +173,9 @@ func (sd StallDetection) watch(ctx context.Context, sleep sleeper, clk clock.Clo
 		// Progress must first be confirmed to update steadily: after the
 		// first update it must advance twice within 30 seconds. Then no
 		// data at all for 60 seconds is a stall.
-		const period = time.Minute
-		v, ok := waitAdvance(ctx, sleep, period/2, moved, from)
+		v, ok := waitAdvance(ctx, sleep, sd.firstCheck(), moved, from)
 		for range 2 {
-			if !ok || sleep(ctx, period/2) != nil {
+			if !ok || sleep(ctx, probePeriod/2) != nil {
 				return
 			}
 			next := moved()
@@ -154,7 +184,7 @@ func (sd StallDetection) watch(ctx context.Context, sleep sleeper, clk clock.Clo
 			}
 			v = next
 		}
-		detect(ctx, sleep, 1, period, moved, v, onStall)
+		detect(ctx, sleep, 1, probePeriod, moved, v, onStall)
 	}
 }
 
