@@ -279,6 +279,13 @@ func (r *Remote) Remove(ctx context.Context, k key.Key) error {
 	return nil
 }
 
+// LockNote is the note git-annex shows before it locks content on the
+// remote, "locking NAME..." (its showLocking, in the human line and in
+// --json's "note"). Git-annex shows it for ssh git remotes, which are what
+// this remote type serves, and not for local ones (gitlocal has no
+// LockNote). The caller shows it whether or not the lock is then taken.
+func (r *Remote) LockNote() string { return "locking " + r.cfg.Name + "..." }
+
 // LockContent implements remote.ContentLocker: LOCKCONTENT holds the
 // server's shared content lock, on a connection of its own, until the
 // returned function sends UNLOCKCONTENT. A refused lock is reported as

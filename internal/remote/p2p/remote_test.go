@@ -125,3 +125,13 @@ func trimNL(s string) string {
 	}
 	return s
 }
+
+// The note is git-annex 10.20230126's, captured from `git annex drop f1`
+// in a clone of an ssh remote named origin: "drop f1 (locking origin...) ok"
+// and "note":"locking origin..." with --json.
+func TestLockNote(t *testing.T) {
+	r := New(Config{Name: "origin"})
+	if got := r.LockNote(); got != "locking origin..." {
+		t.Errorf("LockNote = %q", got)
+	}
+}
