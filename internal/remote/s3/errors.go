@@ -31,15 +31,15 @@ func (r *Remote) classify(ctx context.Context, op, object string, err error) err
 	switch {
 	case resp.StatusCode == 0 && resp.Code == "":
 		// Not an S3 answer: the connection failed or was dropped.
-		return fmt.Errorf("%s: %v: %w", what, err, remote.ErrUnavailable)
+		return fmt.Errorf("%s: %v (is the server up? check host= and port= with `git annex info %s`): %w", what, err, r.name, remote.ErrUnavailable)
 	case resp.Code == minio.NoSuchBucket:
-		return remote.Permanent(fmt.Errorf("%s: the bucket does not exist (check bucket= with `git annex info %s`; initremote creates it): %w", what, r.name, err))
+		return remote.Permanent(fmt.Errorf("%s: the bucket does not exist (check bucket= with `git annex info %s`; initremote creates it)", what, r.name))
 	case resp.Code == minio.NoSuchKey || resp.StatusCode == http.StatusNotFound:
 		return fmt.Errorf("%s: %w", what, remote.ErrNotPresent)
 	case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized ||
 		resp.Code == "InvalidAccessKeyId" || resp.Code == "SignatureDoesNotMatch" || resp.Code == minio.AccessDenied:
-		return remote.Permanent(fmt.Errorf("%s: the server refused the credentials (%s: %s); set %s and %s to credentials it accepts (signature=%s): %w",
-			what, resp.Code, resp.Message, EnvAccessKey, EnvSecretKey, r.s.signature, err))
+		return remote.Permanent(fmt.Errorf("%s: the server refused the credentials (%s: %s); set %s and %s to credentials it accepts, and signature= to what it expects (now %s)",
+			what, resp.Code, resp.Message, EnvAccessKey, EnvSecretKey, r.s.signature))
 	case resp.StatusCode >= 500:
 		return fmt.Errorf("%s: server error %d (%s): %w", what, resp.StatusCode, resp.Code, remote.ErrUnavailable)
 	}
