@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -359,6 +360,35 @@ func (f *failure) Error() string {
 		return fmt.Sprintf("external special remote %s: %s failed", f.label, f.what)
 	}
 	return fmt.Sprintf("external special remote %s: %s failed: %s", f.label, f.what, f.msg)
+}
+
+// outcome sends req and waits for its final reply: success, or failure
+// whose first parameters echo the request's (echo) and whose next one is
+// the helper's message, returned as a *failure. Any other reply is a
+// protocol error.
+func (p *peer) outcome(ctx context.Context, j *job, req extproto.Message, m progress.Meter, success, failure string, echo ...string) error {
+	ok, msg := false, ""
+	err := p.exchange(ctx, j, req, m, func(reply extproto.Message) verdict {
+		if len(reply.Params) < len(echo) || !slices.Equal(reply.Params[:len(echo)], echo) {
+			return reject
+		}
+		switch reply.Command {
+		case success:
+			ok = true
+		case failure:
+			msg = reply.Param(len(echo))
+		default:
+			return reject
+		}
+		return done
+	})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return p.failed(req.Command+" "+strings.Join(echo, " "), msg)
+	}
+	return nil
 }
 
 // failed is the error for a request the helper answered with a failure.

@@ -183,29 +183,8 @@ func fill(dst remote.Sink, path string) error {
 // transfer runs TRANSFER dir k path.
 func (r *Remote) transfer(ctx context.Context, j *job, dir string, k key.Key, path string, m progress.Meter) error {
 	ks := k.String()
-	var ok bool
-	var msg string
-	err := r.p.exchange(ctx, j, extproto.New(extproto.Transfer, dir, ks, path), m, func(reply extproto.Message) verdict {
-		if reply.Param(0) != dir || reply.Param(1) != ks {
-			return reject
-		}
-		switch reply.Command {
-		case extproto.TransferSuccess:
-			ok = true
-		case extproto.TransferFailure:
-			msg = reply.Param(2)
-		default:
-			return reject
-		}
-		return done
-	})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return r.p.failed("TRANSFER "+dir+" "+ks, msg)
-	}
-	return nil
+	return r.p.outcome(ctx, j, extproto.New(extproto.Transfer, dir, ks, path), m,
+		extproto.TransferSuccess, extproto.TransferFailure, dir, ks)
 }
 
 // CheckPresent implements remote.Remote. CHECKPRESENT-UNKNOWN is an
@@ -243,32 +222,10 @@ func (r *Remote) CheckPresent(ctx context.Context, k key.Key) (bool, error) {
 
 // Remove implements remote.Remote.
 func (r *Remote) Remove(ctx context.Context, k key.Key) error {
-	ks := k.String()
-	var ok bool
-	var msg string
-	err := r.with(ctx, k, func(j *job) error {
-		return r.p.exchange(ctx, j, extproto.New(extproto.Remove, ks), nil, func(reply extproto.Message) verdict {
-			if reply.Param(0) != ks {
-				return reject
-			}
-			switch reply.Command {
-			case extproto.RemoveSuccess:
-				ok = true
-			case extproto.RemoveFailure:
-				msg = reply.Param(1)
-			default:
-				return reject
-			}
-			return done
-		})
+	return r.with(ctx, k, func(j *job) error {
+		return r.p.outcome(ctx, j, extproto.New(extproto.Remove, k.String()), nil,
+			extproto.RemoveSuccess, extproto.RemoveFailure, k.String())
 	})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return r.p.failed("REMOVE "+ks, msg)
-	}
-	return nil
 }
 
 // Whereis implements remote.Whereiser: the helper's WHEREIS answer, or
