@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/remote"
 )
 
@@ -105,23 +106,10 @@ func (s *chunkSink) finish(ctx context.Context) error {
 	if err := s.Restart(); err != nil {
 		return err
 	}
-	if _, err := io.Copy(s.dst, ctxReader{ctx, f}); err != nil {
+	if _, err := io.Copy(s.dst, fsutil.ContextReader(ctx, f)); err != nil {
 		return fmt.Errorf("copy retrieved chunk %s: %w", s.tmp, err)
 	}
 	return nil
-}
-
-// ctxReader stops reading when ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 var _ remote.Sink = (*chunkSink)(nil)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/troveproject/trove/internal/crypto"
+	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
@@ -115,7 +115,7 @@ func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m prog
 		return fmt.Errorf("encrypting %s for %s: %w", k, r.Name(), err)
 	}
 	defer os.Remove(tmp.Name())
-	err = c.Encrypt(ctx, tmp, ctxReader{ctx, in})
+	err = c.Encrypt(ctx, tmp, fsutil.ContextReader(ctx, in))
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -166,7 +166,7 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 		return fmt.Errorf("decrypting %s from %s: %w", k, r.Name(), err)
 	}
 	defer f.Close()
-	if err := c.Decrypt(ctx, dst, ctxReader{ctx, f}); err != nil {
+	if err := c.Decrypt(ctx, dst, fsutil.ContextReader(ctx, f)); err != nil {
 		if rerr := dst.Restart(); rerr != nil {
 			return errors.Join(err, rerr)
 		}
@@ -228,19 +228,6 @@ func (r *Remote) Close(ctx context.Context) error {
 		return c.Close(ctx)
 	}
 	return nil
-}
-
-// ctxReader stops reading when ctx is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 var (
