@@ -172,11 +172,17 @@ func (r *Repo) PeerSend(ctx context.Context, k key.Key, dst remote.Sink, m progr
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
 
 // copyContent copies src to dst, counting the bytes on m and stopping
-// between reads when ctx is done.
+// between reads when ctx is done. A dst that reads for itself (a download
+// target, which overlaps hashing with writing large content) is given the
+// reader.
 func copyContent(ctx context.Context, dst io.Writer, src io.Reader, m progress.Meter) (int64, error) {
+	r := progress.Reader{R: fsutil.ContextReader(ctx, src), M: m}
+	if rf, ok := dst.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
 	bp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bp)
-	return io.CopyBuffer(writerOnly{dst}, progress.Reader{R: fsutil.ContextReader(ctx, src), M: m}, *bp)
+	return io.CopyBuffer(writerOnly{dst}, r, *bp)
 }
 
 // writerOnly hides any ReadFrom of a writer, so that io.CopyBuffer uses

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"io"
 	"sync"
 	"sync/atomic"
 
@@ -111,7 +112,18 @@ func (s sink) Restart() error {
 	return nil
 }
 
+// ReadFrom passes r to the sink's own ReadFrom when it has one (an
+// objectstore.Partial hashes large content in parallel with writing it),
+// else copies r into the sink's Write.
+func (s sink) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := s.Sink.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{s.Sink}, r)
+}
+
 var (
 	_ progress.Meter = (*meter)(nil)
 	_ remote.Sink    = sink{}
+	_ io.ReaderFrom  = sink{}
 )
