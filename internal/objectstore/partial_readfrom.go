@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"golang.org/x/sys/unix"
 )
 
 // overlapMin is the content size from which ReadFrom hashes in a second
@@ -17,6 +19,10 @@ const (
 	readBufSize = 1 << 20
 	overlapBufs = 4
 )
+
+// writebackStep is how much the overlapped copy writes before it asks the
+// kernel to start writing it back.
+const writebackStep = 8 << 20
 
 // readBuffers are ReadFrom's buffers, reused across Partials so that many
 // small downloads allocate nothing per file.
@@ -71,7 +77,7 @@ func (p *Partial) readFromOverlapped(r io.Reader) (int64, error) {
 			free <- b[:cap(b)]
 		}
 	}()
-	var total int64
+	var total, flushed int64
 	var err error
 	for {
 		b := <-free
@@ -81,6 +87,13 @@ func (p *Partial) readFromOverlapped(r io.Reader) (int64, error) {
 			p.n += int64(wn)
 			total += int64(wn)
 			hash <- b[:wn]
+			if p.n-flushed >= writebackStep {
+				// Start writing this stretch to disk now, so that the
+				// sync before the location log is written has little
+				// left to wait for.
+				_ = unix.SyncFileRange(int(p.f.Fd()), flushed, p.n-flushed, unix.SYNC_FILE_RANGE_WRITE)
+				flushed = p.n
+			}
 			if werr != nil {
 				p.err = fmt.Errorf("write %s: %w", p.path, werr)
 				err = p.err
