@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 
 // s3Server returns the shared server. Without a MinIO binary it skips the
 // test, or fails it when CI is set (testutil.S3Test's rule).
-func s3Server(t *testing.T) *testutil.S3Server {
+func s3Server(t testing.TB) *testutil.S3Server {
 	t.Helper()
 	if _, err := testutil.FindMinIO(); err != nil {
 		return testutil.S3Test(t) // skips or fails as the rule says

@@ -42,14 +42,14 @@ func testCfg(addr, bucket, signature string) remote.Config {
 
 // setCreds puts srv's credentials in the environment, where the remote
 // and initremote look first.
-func setCreds(t *testing.T, srv *testutil.S3Server) {
+func setCreds(t testing.TB, srv *testutil.S3Server) {
 	t.Setenv(EnvAccessKey, srv.AccessKey)
 	t.Setenv(EnvSecretKey, srv.SecretKey)
 }
 
 // initRemote runs initremote's Setup for cfg (creating the bucket) and
 // opens the remote, stacked as the annex layer stacks it.
-func initRemote(t *testing.T, cfg remote.Config, u uuid.UUID) (remote.Remote, *remotetest.Host) {
+func initRemote(t testing.TB, cfg remote.Config, u uuid.UUID) (remote.Remote, *remotetest.Host) {
 	t.Helper()
 	ctx := context.Background()
 	h := remotetest.NewHost(t)
