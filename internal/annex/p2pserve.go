@@ -127,12 +127,16 @@ func (s *p2pSession) handle(ctx context.Context, m p2pproto.Message) (done bool,
 
 // lockContent holds a shared content lock until UNLOCKCONTENT (which has
 // no reply) or the end of the connection.
-func (s *p2pSession) lockContent(ctx context.Context, k key.Key) (bool, error) {
+func (s *p2pSession) lockContent(ctx context.Context, k key.Key) (done bool, err error) {
 	unlock, err := s.r.PeerLockContent(ctx, k)
 	if err != nil {
 		return false, s.send(p2pproto.Failure)
 	}
-	defer unlock()
+	defer func() {
+		if uerr := unlock(); err == nil && uerr != nil {
+			err = fmt.Errorf("unlock content of %s: %w", k, uerr)
+		}
+	}()
 	if err := s.send(p2pproto.Success); err != nil {
 		return false, err
 	}

@@ -35,8 +35,9 @@ func (c *Conn) Send(m Message) error {
 	if c.Trace != nil {
 		c.Trace(true, line)
 	}
-	c.w.WriteString(line)
-	c.w.WriteByte('\n')
+	// A bufio.Writer's errors are sticky: Flush returns the first.
+	_, _ = c.w.WriteString(line)
+	_ = c.w.WriteByte('\n')
 	if err := c.w.Flush(); err != nil {
 		return fmt.Errorf("p2p protocol: send %s: %w", m.Cmd, err)
 	}

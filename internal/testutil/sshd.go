@@ -28,7 +28,7 @@ type SSHD struct {
 	Config string
 
 	cmd  *exec.Cmd
-	done chan error
+	done chan struct{} // closed when sshd has exited
 }
 
 // SSHCommand is the GIT_SSH_COMMAND that reaches the server.
@@ -127,7 +127,7 @@ SetEnv PATH=%s
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", sshd, err)
 	}
-	s := &SSHD{Port: port, Dir: dir, Config: clientCfg, cmd: cmd, done: make(chan error, 1)}
+	s := &SSHD{Port: port, Dir: dir, Config: clientCfg, cmd: cmd, done: make(chan struct{})}
 	// sshd says when it listens; the rest of its log is kept in a file.
 	listening := make(chan error, 1)
 	go func() {
@@ -150,7 +150,8 @@ SetEnv PATH=%s
 		if log != nil {
 			log.Close()
 		}
-		s.done <- cmd.Wait()
+		_ = cmd.Wait() // it is killed by Stop: the status says nothing
+		close(s.done)
 	}()
 	select {
 	case err := <-listening:
@@ -165,8 +166,8 @@ SetEnv PATH=%s
 	return s, nil
 }
 
-// Stop kills sshd (by its PID) and waits for it. Sessions it started
-// keep running until their clients end them.
+// Stop kills sshd (by its PID) and waits for it; calling it again does
+// nothing. Sessions it started keep running until their clients end them.
 func (s *SSHD) Stop() {
 	_ = s.cmd.Process.Kill()
 	<-s.done

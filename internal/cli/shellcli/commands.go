@@ -170,12 +170,11 @@ func runLockContent(ctx context.Context, s *shell, rq request) error {
 	if err != nil {
 		return invocation.Exit(1, "")
 	}
-	defer unlock()
 	if _, err := fmt.Fprintln(s.g.Stdio.Out, "OK"); err != nil {
-		return err
+		return errors.Join(err, unlock())
 	}
 	_, _ = io.Copy(io.Discard, s.g.Stdio.In)
-	return nil
+	return unlock()
 }
 
 // runDropKey removes the keys' content and records it missing.
