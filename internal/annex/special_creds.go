@@ -1,9 +1,7 @@
 package annex
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/fsutil"
@@ -46,7 +43,7 @@ func (h *specialHost) Creds(ctx context.Context, setting string) (string, string
 	if err != nil {
 		return "", "", false, fmt.Errorf("remote %s: the credentials embedded in remote.log (%s=) are encrypted: %w", h.name, field, err)
 	}
-	login, password, err := extractCreds(ctx, c, v)
+	login, password, err := crypto.ExtractCreds(ctx, c, v)
 	if err != nil {
 		return "", "", false, fmt.Errorf("remote %s: embedded credentials %s= in remote.log cannot be read (set them again with `git annex enableremote %s`): %w", h.name, field, h.name, err)
 	}
@@ -78,7 +75,7 @@ func (h *specialHost) SetCreds(ctx context.Context, setting, login, password str
 	if err != nil {
 		return fmt.Errorf("remote %s: embedding credentials in remote.log: %w", h.name, err)
 	}
-	v, err := embedCredsValue(ctx, c, login, password)
+	v, err := crypto.EmbedCreds(ctx, c, login, password)
 	if err != nil {
 		return fmt.Errorf("remote %s: embedding credentials in remote.log: %w", h.name, err)
 	}
@@ -103,49 +100,6 @@ func (h *specialHost) embeddedDuringSetup() map[string]string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return maps.Clone(h.embedded)
-}
-
-// embedCredsValue is the remote.log value of embedded credentials as
-// git-annex writes it: base64 of "login\npassword\n", encrypted with the
-// remote's cipher when c is not nil. Git-annex treats the ciphertext as a
-// string of 8-bit characters and base64-encodes its UTF-8 form, so each
-// byte of 0x80 or more takes two bytes; this does the same.
-func embedCredsValue(ctx context.Context, c *crypto.Crypter, login, password string) (string, error) {
-	plain := crypto.EncodeCreds(login, password)
-	if c == nil {
-		return base64.StdEncoding.EncodeToString([]byte(plain)), nil
-	}
-	var ct bytes.Buffer
-	if err := c.Encrypt(ctx, &ct, strings.NewReader(plain)); err != nil {
-		return "", fmt.Errorf("encrypting credentials: %w", err)
-	}
-	wide := make([]byte, 0, 2*ct.Len())
-	for _, b := range ct.Bytes() {
-		wide = utf8.AppendRune(wide, rune(b))
-	}
-	return base64.StdEncoding.EncodeToString(wide), nil
-}
-
-// extractCreds reverses embedCredsValue as git-annex reads the value: the
-// base64 text is decoded, read as UTF-8, and each character truncated to
-// a byte before decryption.
-func extractCreds(ctx context.Context, c *crypto.Crypter, value string) (login, password string, err error) {
-	raw, err := base64.StdEncoding.DecodeString(value)
-	if err != nil {
-		return "", "", fmt.Errorf("%w: not base64: %w", crypto.ErrBadCreds, err)
-	}
-	if c == nil {
-		return crypto.DecodeCreds(string(raw))
-	}
-	narrow := make([]byte, 0, len(raw))
-	for _, r := range string(raw) {
-		narrow = append(narrow, byte(r))
-	}
-	var plain bytes.Buffer
-	if err := c.Decrypt(ctx, &plain, bytes.NewReader(narrow)); err != nil {
-		return "", "", fmt.Errorf("decrypting embedded credentials: %w", err)
-	}
-	return crypto.DecodeCreds(plain.String())
 }
 
 // writeCredsFile caches credentials in path with mode 0600.

@@ -2,16 +2,13 @@ package annex
 
 import (
 	"context"
-	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
@@ -161,47 +158,5 @@ func TestEncryptedEmbeddedCreds(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(credsDir, string(rm.UUID()))); err != nil || string(b) != "AKID\nSECRET\n" {
 		t.Errorf("cached creds = %q, %v", b, err)
-	}
-}
-
-// TestReadsGitAnnexEmbeddedCreds reads creds that git-annex 10.20230126
-// embedded (SETCREDS at INITREMOTE) in an encryption=shared external
-// remote, with the cipher of the same remote.log line.
-func TestReadsGitAnnexEmbeddedCreds(t *testing.T) {
-	ctx := context.Background()
-	data, err := os.ReadFile(filepath.Join("testdata", "gitannex_embedcreds_remote.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg remote.Config
-	for _, e := range logs.ParseRemoteLog(data) {
-		cfg = remote.Config(e.Value)
-	}
-	s, err := crypto.ParseSettings(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := crypto.Open(ctx, s, &crypto.GPG{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	login, password, err := extractCreds(ctx, c, cfg["mycreds"])
-	if err != nil || login != "user" || password != "s3cret" {
-		t.Fatalf("extractCreds = %q %q %v", login, password, err)
-	}
-	// What Trove embeds reads back, and is in git-annex's form: the
-	// decoded value is valid UTF-8 of characters below 256.
-	v, err := embedCredsValue(ctx, c, "AKID", "SECRET")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := base64.StdEncoding.DecodeString(v)
-	for _, r := range string(raw) {
-		if r == utf8.RuneError || r > 0xff {
-			t.Fatalf("embedded value holds %U, not an 8-bit character", r)
-		}
-	}
-	if login, password, err := extractCreds(ctx, c, v); err != nil || login != "AKID" || password != "SECRET" {
-		t.Errorf("round trip = %q %q %v", login, password, err)
 	}
 }
