@@ -13,7 +13,7 @@ import (
 // exportCommands are the commands that publish trees to and import trees
 // from special remotes.
 func exportCommands(g *invocation.Globals) []*cobra.Command {
-	return []*cobra.Command{newExportCommand(g)}
+	return []*cobra.Command{newExportCommand(g), newImportCommand(g)}
 }
 
 func newExportCommand(g *invocation.Globals) *cobra.Command {
