@@ -31,6 +31,8 @@ const (
 	ImportTreeField   = "importtree"
 	// metaPrefix starts the fields that become object metadata headers.
 	metaPrefix = "x-amz-meta-"
+	// credsField is where git-annex embeds S3 credentials in remote.log.
+	credsField = "s3creds"
 )
 
 // Defaults git-annex writes into remote.log at initremote.

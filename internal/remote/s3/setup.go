@@ -3,7 +3,6 @@ package s3
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -29,13 +28,10 @@ var Type = &remote.Type{
 // annex-uuid marker names another remote.
 var ErrBucketInUse = errors.New("The bucket already exists, and its annex-uuid file indicates it is used by a different special remote. Cannot reuse this bucket.")
 
-// credsField is where git-annex embeds S3 credentials in remote.log.
-const credsField = "s3creds"
-
 // setup completes cfg as git-annex's S3 setup does: at initremote the
 // defaults it records (bucket, datacenter, host, port, storageclass), the
-// credentials from the environment stored through the Host (and embedded
-// with embedcreds=yes), then the bucket is created when missing and its
+// credentials from the environment stored through the Host (which embeds
+// them in remote.log when embedcreds applies), then the bucket is created when missing and its
 // annex-uuid marker written, or checked when present.
 func setup(ctx context.Context, mode remote.SetupMode, u uuid.UUID, cfg remote.Config, h remote.Host) (remote.SetupResult, error) {
 	out := maps.Clone(cfg)
@@ -66,11 +62,11 @@ func setup(ctx context.Context, mode remote.SetupMode, u uuid.UUID, cfg remote.C
 		return res, nil
 	}
 	if id, secret, _, ok := envCreds(); ok {
+		// The Host caches them in .git/annex/creds and embeds them in
+		// remote.log (s3creds=) when embedcreds applies, encrypted with
+		// the remote's cipher if it has one.
 		if err := h.SetCreds(ctx, "", id, secret); err != nil {
-			h.Warn(err.Error())
-		}
-		if embedPlain(out) {
-			out[credsField] = base64.StdEncoding.EncodeToString([]byte(id + "\n" + secret + "\n"))
+			return remote.SetupResult{}, err
 		}
 	} else if mode == remote.Init {
 		return remote.SetupResult{}, fmt.Errorf("%w (then run `git annex initremote %s` again)", ErrNoCreds, name)
@@ -83,14 +79,6 @@ func setup(ctx context.Context, mode remote.SetupMode, u uuid.UUID, cfg remote.C
 		return remote.SetupResult{}, err
 	}
 	return res, nil
-}
-
-// embedPlain reports whether credentials go into remote.log as plain
-// base64: only with embedcreds=yes on an unencrypted remote. (With a
-// gpg-keyed cipher git-annex embeds them encrypted; the Host does that.)
-func embedPlain(cfg remote.Config) bool {
-	_, cipher := cfg["cipher"]
-	return cfg["embedcreds"] == "yes" && !cipher
 }
 
 // makeBucket creates the bucket when it does not exist (with versioning
