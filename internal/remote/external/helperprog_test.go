@@ -52,7 +52,8 @@ func helperScript(t *testing.T, name, mode string) (dir, path string) {
 // (answers CHECKPRESENT with a malformed line), hang (sends PROGRESS 1
 // during TRANSFER then never answers), error (sends ERROR on REMOVE),
 // version2, badext (asks for an unknown extension), preparefail,
-// initfail, listconfigs.
+// initfail, listconfigs; export requests are served by serveExport
+// (modes noexport, norename).
 func testHelper(mode string, in io.Reader, out io.Writer) int {
 	modes := map[string]bool{}
 	for _, m := range strings.Split(mode, ",") {
@@ -338,7 +339,9 @@ func serveJob(job int, in <-chan extproto.Message, write func(extproto.Message),
 				send(extproto.CheckURLFailure, "not mine: "+u)
 			}
 		default:
-			send(extproto.UnsupportedRequest)
+			if !serveExport(job, m, send, getStore(), modes) {
+				send(extproto.UnsupportedRequest)
+			}
 		}
 	}
 }

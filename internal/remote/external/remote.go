@@ -189,33 +189,42 @@ func (r *Remote) transfer(ctx context.Context, j *job, dir string, k key.Key, pa
 
 // CheckPresent implements remote.Remote. CHECKPRESENT-UNKNOWN is an
 // error carrying the helper's message, never a "no".
-func (r *Remote) CheckPresent(ctx context.Context, k key.Key) (bool, error) {
+func (r *Remote) CheckPresent(ctx context.Context, k key.Key) (present bool, err error) {
+	err = r.with(ctx, k, func(j *job) error {
+		present, err = r.askPresent(ctx, j, k, extproto.New(extproto.CheckPresent, k.String()))
+		return err
+	})
+	return present, err
+}
+
+// askPresent sends req (CHECKPRESENT or CHECKPRESENTEXPORT of k) on j and
+// reads its CHECKPRESENT-SUCCESS/FAILURE/UNKNOWN answer; UNKNOWN is an
+// error wrapping remote.ErrUnavailable.
+func (r *Remote) askPresent(ctx context.Context, j *job, k key.Key, req extproto.Message) (bool, error) {
 	ks := k.String()
 	var present bool
 	var unknown *string
-	err := r.with(ctx, k, func(j *job) error {
-		return r.p.exchange(ctx, j, extproto.New(extproto.CheckPresent, ks), nil, func(reply extproto.Message) verdict {
-			if reply.Param(0) != ks {
-				return reject
-			}
-			switch reply.Command {
-			case extproto.CheckPresentSuccess:
-				present = true
-			case extproto.CheckPresentFailure:
-			case extproto.CheckPresentUnknown:
-				u := reply.Param(1)
-				unknown = &u
-			default:
-				return reject
-			}
-			return done
-		})
+	err := r.p.exchange(ctx, j, req, nil, func(reply extproto.Message) verdict {
+		if reply.Param(0) != ks {
+			return reject
+		}
+		switch reply.Command {
+		case extproto.CheckPresentSuccess:
+			present = true
+		case extproto.CheckPresentFailure:
+		case extproto.CheckPresentUnknown:
+			u := reply.Param(1)
+			unknown = &u
+		default:
+			return reject
+		}
+		return done
 	})
 	if err != nil {
 		return false, err
 	}
 	if unknown != nil {
-		return false, fmt.Errorf("%w: %w", r.p.failed("CHECKPRESENT "+ks, *unknown), remote.ErrUnavailable)
+		return false, fmt.Errorf("%w: %w", r.p.failed(req.Command+" "+ks, *unknown), remote.ErrUnavailable)
 	}
 	return present, nil
 }

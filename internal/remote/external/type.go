@@ -68,6 +68,9 @@ func setup(ctx context.Context, mode remote.SetupMode, u uuid.UUID, cfg remote.C
 	p := newPeer(name, u, program, cfg, h)
 	pl := &pool{p: p}
 	defer pl.close(ctx)
+	if err := checkExportSupported(ctx, pl, cfg); err != nil {
+		return remote.SetupResult{}, err
+	}
 
 	j, err := pl.get(ctx)
 	if err != nil {
