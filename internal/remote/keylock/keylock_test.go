@@ -7,28 +7,21 @@ import (
 	"github.com/troveproject/trove/internal/key"
 )
 
-func mustKey(t *testing.T, s string) key.Key {
-	t.Helper()
-	k, err := key.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+// keys a and b are two distinct keys.
+var a, b = key.Key{Variety: "WORM", Name: "a"}, key.Key{Variety: "WORM", Name: "b"}
 
 // Holders of one key run one at a time: a counter updated without other
 // synchronisation inside the lock never sees two holders (the race
 // detector would also flag it), and the set is empty afterwards.
 func TestSameKeyExcludes(t *testing.T) {
 	var s Set
-	k := mustKey(t, "WORM-s1--a")
-	inside, most := 0, 0
+		inside, most := 0, 0
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			unlock := s.Lock(k)
+			unlock := s.Lock(a)
 			inside++
 			most = max(most, inside)
 			inside--
@@ -47,8 +40,8 @@ func TestSameKeyExcludes(t *testing.T) {
 // A held key does not block another key.
 func TestOtherKeyFree(t *testing.T) {
 	var s Set
-	unlockA := s.Lock(mustKey(t, "WORM-s1--a"))
-	unlockB := s.Lock(mustKey(t, "WORM-s1--b")) // would deadlock if it waited on a
+	unlockA := s.Lock(a)
+	unlockB := s.Lock(b) // would deadlock if it waited on a
 	if n := s.held(); n != 2 {
 		t.Errorf("held = %d, want 2", n)
 	}
