@@ -15,7 +15,7 @@ var a, b = key.Key{Variety: "WORM", Name: "a"}, key.Key{Variety: "WORM", Name: "
 // detector would also flag it), and the set is empty afterwards.
 func TestSameKeyExcludes(t *testing.T) {
 	var s Set
-		inside, most := 0, 0
+	inside, most := 0, 0
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Add(1)
