@@ -103,7 +103,6 @@ func (r *Repo) InitRemote(ctx context.Context, opts InitRemoteOptions) (SpecialR
 	}
 	res := SpecialRemoteResult{Name: opts.Name, ConfigUUID: uuid.New()}
 	res.UUID = res.ConfigUUID
-	stored := cfg
 	if opts.SameAs != "" {
 		parent, err := r.sameasParent(ctx, opts.SameAs)
 		if err != nil {
@@ -139,6 +138,7 @@ func (r *Repo) InitRemote(ctx context.Context, opts InitRemoteOptions) (SpecialR
 	if err != nil {
 		return res, err
 	}
+	stored := out.Config
 	if opts.SameAs != "" {
 		stored = remote.Config{}
 		for k, v := range out.Config {
@@ -147,8 +147,6 @@ func (r *Repo) InitRemote(ctx context.Context, opts InitRemoteOptions) (SpecialR
 		for _, f := range sameasInherited {
 			delete(stored, f)
 		}
-	} else {
-		stored = out.Config
 	}
 	res.Config = stored
 	if err := r.setRemoteConfig(ctx, res.ConfigUUID, stored); err != nil {

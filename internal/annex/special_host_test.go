@@ -22,7 +22,7 @@ import (
 
 const (
 	hostRemoteUUID uuid.UUID = "5e000000-0000-4000-8000-000000000005"
-	hostTestKey              = "SHA256E-s12--a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447.txt"
+	hostTestKey    string    = "SHA256E-s12--a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447.txt"
 )
 
 // newHostRepo makes a Trove repository at a fixed time and a Host for a
