@@ -1,6 +1,7 @@
 package crypto
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -228,4 +229,40 @@ func FuzzDecryptSymmetric(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = DecryptSymmetric(io.Discard, bytes.NewReader(data), []byte("p"))
 	})
+}
+
+// FuzzOpenLiteral feeds arbitrary decrypted contents to the packet
+// parser behind DecryptSymmetric's integrity check.
+func FuzzOpenLiteral(f *testing.F) {
+	f.Add([]byte{0xa3, 0x01, 0x63, 0x60, 0x00, 0x00})
+	f.Add([]byte{0xcb, 0x07, 'b', 0, 0, 0, 0, 0, 'x'})
+	f.Add([]byte{0xcb, 0xe1, 'b', 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lit, err := openLiteral(bufio.NewReader(bytes.NewReader(data)))
+		if err == nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(lit, 1<<20))
+		}
+	})
+}
+
+// TestPartialLengths reads a literal packet split into partial body
+// lengths (as go-crypto writes streams) and one with an old-format
+// two-byte length.
+func TestPartialLengths(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 64) // 1024 bytes
+	body := append([]byte{'b', 0, 0, 0, 0, 0}, data...)  // 1030 bytes
+	partial := append([]byte{0xcb, 0xe9}, body[:512]...) // 2^9
+	partial = append(partial, 0xc1, 0x46)                // final 518: (0xc1-192)<<8 + 0x46 + 192
+	partial = append(partial, body[512:]...)
+	old := append([]byte{0xad, 0x04, 0x06}, body...) // tag 11, 2-byte length 1030
+	for name, msg := range map[string][]byte{"partial": partial, "old": old} {
+		lit, err := openLiteral(bufio.NewReader(bytes.NewReader(msg)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := io.ReadAll(lit)
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%s: read %d bytes, %v", name, len(got), err)
+		}
+	}
 }
