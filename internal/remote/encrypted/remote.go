@@ -1,11 +1,12 @@
 package encrypted
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/troveproject/trove/internal/crypto"
@@ -13,7 +14,6 @@ import (
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
-	"github.com/troveproject/trove/internal/remote/keylock"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -29,8 +29,6 @@ type Remote struct {
 
 	mu      sync.Mutex
 	crypter *crypto.Crypter
-
-	keys keylock.Set // retrievals of one key share the ciphertext temporary file
 }
 
 // Wrap returns r itself when p.Config asks for no encryption (encryption=
@@ -97,85 +95,100 @@ func (r *Remote) EncryptedKey(ctx context.Context, k key.Key) (key.Key, error) {
 	return c.EncryptKey(k), nil
 }
 
-// Store implements remote.Remote: it encrypts src into a temporary file
-// under the host's TmpDir (streaming), stores that under the encrypted
-// key, and removes it.
+// Store implements remote.Remote: PrepareStore, then the send it
+// returns.
 func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
-	c, err := r.open(ctx)
+	send, done, err := r.PrepareStore(ctx, k, src)
 	if err != nil {
 		return err
 	}
+	defer done()
+	return send(ctx, m)
+}
+
+// PrepareStore implements chunked.Preparer: it encrypts src into a
+// temporary file under the host's TmpDir (streaming). send stores that
+// file on the base remote under the encrypted key, metering plaintext
+// bytes (the base remote's count of ciphertext scaled to the content's
+// size, so that progress ends at 100%); done removes the file. Several
+// PrepareStore calls may run at once.
+func (r *Remote) PrepareStore(ctx context.Context, k key.Key, src remote.Source) (send func(context.Context, progress.Meter) error, done func(), err error) {
+	c, err := r.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	in, err := src.Open()
 	if err != nil {
-		return fmt.Errorf("encrypting %s for %s: %w", k, r.Name(), err)
+		return nil, nil, fmt.Errorf("encrypting %s for %s: %w", k, r.Name(), err)
 	}
 	defer in.Close()
 	tmp, err := os.CreateTemp(r.host.TmpDir(), "encrypt-*")
 	if err != nil {
-		return fmt.Errorf("encrypting %s for %s: %w", k, r.Name(), err)
+		return nil, nil, fmt.Errorf("encrypting %s for %s: %w", k, r.Name(), err)
 	}
-	defer os.Remove(tmp.Name())
-	err = c.Encrypt(ctx, tmp, fsutil.ContextReader(ctx, in))
+	done = func() { _ = os.Remove(tmp.Name()) }
+	plain := &countingReader{r: fsutil.ContextReader(ctx, in)}
+	out := bufio.NewWriterSize(tmp, 1<<20)
+	err = c.Encrypt(ctx, out, plain)
+	if err == nil {
+		err = out.Flush()
+	}
+	var size int64
+	if err == nil {
+		size, err = tmp.Seek(0, io.SeekCurrent)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
+		done()
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, nil, ctx.Err()
 		}
-		return fmt.Errorf("encrypting %s for %s: %w", k, r.Name(), err)
+		return nil, nil, fmt.Errorf("encrypting %s for %s: %w", k, r.Name(), err)
 	}
-	return r.base.Store(ctx, c.EncryptKey(k), remote.Source{Path: tmp.Name(), Size: -1, File: src.File}, m)
+	ek := c.EncryptKey(k)
+	send = func(ctx context.Context, m progress.Meter) error {
+		sm := &scaledMeter{m: m, plain: plain.n, cipher: size}
+		return r.base.Store(ctx, ek, remote.Source{Path: tmp.Name(), Size: -1, File: src.File}, sm)
+	}
+	return send, done, nil
 }
 
-// Retrieve implements remote.Remote: it retrieves the ciphertext into a
-// temporary file (kept when the transfer is interrupted, so the next
-// attempt resumes it) and decrypts it into dst from the start. On a
-// decryption failure dst is emptied and the ciphertext discarded.
+// Retrieve implements remote.Remote: the ciphertext the base remote sends
+// is decrypted into dst as it arrives (no ciphertext is kept). A dst that
+// holds part of the content is restarted first: plaintext cannot resume
+// in the middle of a message. On any failure dst is restarted, so no
+// unverified plaintext is left in it. Progress counts plaintext bytes.
 func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
 	c, err := r.open(ctx)
 	if err != nil {
 		return err
 	}
 	ek := c.EncryptKey(k)
-	unlock := r.keys.Lock(ek)
-	defer unlock()
-	path := filepath.Join(r.host.TmpDir(), "decrypt-"+ek.File())
-	sink, err := openFileSink(path)
-	if err != nil {
-		return err
-	}
-	err = r.base.Retrieve(ctx, ek, sink, m)
-	if cerr := sink.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		if errors.Is(err, remote.ErrNotPresent) {
-			_ = os.Remove(path)
-		}
-		return err
-	}
-	defer os.Remove(path)
 	if dst.Offset() > 0 {
 		if err := dst.Restart(); err != nil {
 			return err
 		}
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("decrypting %s from %s: %w", k, r.Name(), err)
+	if k.HasSize && !k.IsChunk() {
+		m.SetTotal(k.Size)
 	}
-	defer f.Close()
-	if err := c.Decrypt(ctx, dst, fsutil.ContextReader(ctx, f)); err != nil {
-		if rerr := dst.Restart(); rerr != nil {
-			return errors.Join(err, rerr)
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	sink := newDecryptSink(ctx, c, dst, m, r.host.TmpDir())
+	err = sink.finish(r.base.Retrieve(ctx, ek, sink, progress.Discard))
+	if err == nil {
+		return nil
+	}
+	if rerr := dst.Restart(); rerr != nil {
+		err = errors.Join(err, rerr)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, crypto.ErrDecrypt):
 		return fmt.Errorf("decrypting %s (stored as %s) from %s: %w", k, ek, r.Name(), err)
 	}
-	return nil
+	return err
 }
 
 // CheckPresent implements remote.Remote for the encrypted key.

@@ -1,54 +1,152 @@
 package encrypted
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/troveproject/trove/internal/crypto"
+	"github.com/troveproject/trove/internal/progress"
+	"github.com/troveproject/trove/internal/remote"
 )
 
-// fileSink is the remote.Sink the ciphertext is retrieved into: a file in
-// the host's temporary directory that survives an interrupted transfer,
-// so the next attempt resumes it. Not safe for concurrent use.
-type fileSink struct {
-	f   *os.File
-	off int64
+// errRestarted ends a decryption whose ciphertext the base remote
+// restarts.
+var errRestarted = errors.New("ciphertext restarted")
+
+// decryptSink is the remote.Sink the base remote retrieves ciphertext
+// into: what it writes goes through a pipe to a goroutine that decrypts
+// it into the plaintext sink as it arrives, so no ciphertext is written
+// to disk. A base remote whose helper writes the file itself (Path) gets
+// a temporary file, decrypted once the helper is done. Not safe for
+// concurrent use; finish must be called once the base remote returns.
+type decryptSink struct {
+	ctx    context.Context
+	c      *crypto.Crypter
+	plain  io.Writer // the plaintext sink, counting into the meter
+	reset  func() error
+	tmpDir string
+
+	pw   *io.PipeWriter
+	errc chan error // the decryption's result, once started
+	off  int64
+	tmp  string
 }
 
-func openFileSink(path string) (*fileSink, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("ciphertext temp file: %w", err)
-	}
-	off, err := f.Seek(0, io.SeekEnd)
-	if err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("ciphertext temp file %s: %w", path, err)
-	}
-	return &fileSink{f: f, off: off}, nil
+func newDecryptSink(ctx context.Context, c *crypto.Crypter, dst remote.Sink, m progress.Meter, tmpDir string) *decryptSink {
+	return &decryptSink{ctx: ctx, c: c, plain: meteredWriter{dst, m}, reset: dst.Restart, tmpDir: tmpDir}
 }
 
-func (s *fileSink) Write(p []byte) (int, error) {
-	n, err := s.f.Write(p)
+// meteredWriter counts plaintext bytes into a meter, so that progress
+// ends at the content's size rather than the ciphertext's.
+type meteredWriter struct {
+	w io.Writer
+	m progress.Meter
+}
+
+func (w meteredWriter) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	w.m.Add(int64(n))
+	return n, err
+}
+
+func (s *decryptSink) start() {
+	pr, pw := io.Pipe()
+	s.pw, s.errc = pw, make(chan error, 1)
+	go func() {
+		err := s.c.Decrypt(s.ctx, s.plain, pr)
+		if err == nil {
+			// A message that ends before the ciphertext does fails
+			// the base remote's next write.
+			_ = pr.CloseWithError(errors.New("data after the encrypted message"))
+		} else {
+			_ = pr.CloseWithError(err)
+		}
+		s.errc <- err
+	}()
+}
+
+// Write implements remote.Sink, feeding the decryption.
+func (s *decryptSink) Write(p []byte) (int, error) {
+	if s.pw == nil {
+		s.start()
+	}
+	n, err := s.pw.Write(p)
 	s.off += int64(n)
-	if err != nil {
-		return n, fmt.Errorf("ciphertext temp file %s: %w", s.f.Name(), err)
-	}
-	return n, nil
+	return n, err
 }
 
-func (s *fileSink) Offset() int64 { return s.off }
+// Offset implements remote.Sink: the ciphertext bytes received.
+func (s *decryptSink) Offset() int64 { return s.off }
 
-func (s *fileSink) Restart() error {
-	if err := s.f.Truncate(0); err != nil {
-		return fmt.Errorf("ciphertext temp file %s: %w", s.f.Name(), err)
-	}
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("ciphertext temp file %s: %w", s.f.Name(), err)
-	}
+// Restart implements remote.Sink: the decryption so far is abandoned and
+// the plaintext sink restarted.
+func (s *decryptSink) Restart() error {
+	_ = s.stop(errRestarted)
 	s.off = 0
-	return nil
+	if s.tmp != "" {
+		if err := os.Truncate(s.tmp, 0); err != nil {
+			return fmt.Errorf("ciphertext temp file: %w", err)
+		}
+	}
+	return s.reset()
 }
 
-func (s *fileSink) Path() string { return s.f.Name() }
+// stop ends a started decryption with cause and waits for it.
+func (s *decryptSink) stop(cause error) error {
+	if s.pw == nil {
+		return nil
+	}
+	_ = s.pw.CloseWithError(cause)
+	err := <-s.errc
+	s.pw, s.errc = nil, nil
+	return err
+}
 
-func (s *fileSink) Close() error { return s.f.Close() }
+// Path implements remote.Sink: an empty temporary file for a helper to
+// write the ciphertext to.
+func (s *decryptSink) Path() string {
+	if s.tmp == "" {
+		f, err := os.CreateTemp(s.tmpDir, "decrypt-")
+		if err != nil {
+			// The helper's write to the returned name fails and
+			// reports the cause.
+			return s.tmpDir + string(os.PathSeparator) + "decrypt-unavailable"
+		}
+		s.tmp = f.Name()
+		f.Close()
+	}
+	return s.tmp
+}
+
+// finish completes the decryption after the base remote's Retrieve
+// returned retrieveErr, and removes any temporary file. It returns
+// retrieveErr, or else the decryption's error.
+func (s *decryptSink) finish(retrieveErr error) error {
+	if s.tmp != "" {
+		defer os.Remove(s.tmp)
+	}
+	if retrieveErr != nil {
+		_ = s.stop(retrieveErr)
+		return retrieveErr
+	}
+	if s.pw == nil && s.tmp != "" {
+		f, err := os.Open(s.tmp)
+		if err != nil {
+			return fmt.Errorf("ciphertext temp file: %w", err)
+		}
+		defer f.Close()
+		return s.c.Decrypt(s.ctx, s.plain, f)
+	}
+	if s.pw == nil {
+		s.start() // no ciphertext at all: decryption reports it
+	}
+	_ = s.pw.Close()
+	err := <-s.errc
+	s.pw, s.errc = nil, nil
+	return err
+}
+
+var _ remote.Sink = (*decryptSink)(nil)
