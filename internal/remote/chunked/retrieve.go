@@ -64,12 +64,16 @@ func (c *Remote) retrieveChunks(ctx context.Context, k key.Key, keys []key.Key, 
 	if err != nil {
 		return fmt.Errorf("resume %s at chunk %d: %w", k, skip+1, err)
 	}
-	for _, ck := range keys[pos/size:] {
+	rest := keys[pos/size:]
+	if _, ok := c.base.(Preparer); ok && len(rest) > 1 && size <= maxSpool {
+		return c.retrieveAhead(ctx, k, rest, len(keys), dst, m)
+	}
+	for _, ck := range rest {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		start := chunk.Offset(ck)
-		cs := &chunkSink{dst: dst, start: start, tmpDir: c.host.TmpDir()}
+		cs := &chunkSink{dst: dst, start: start, helperFile: helperFile{tmpDir: c.host.TmpDir()}}
 		err := c.base.Retrieve(ctx, ck, cs, chunkMeter{m})
 		if err == nil {
 			err = cs.finish(ctx)
@@ -79,11 +83,49 @@ func (c *Remote) retrieveChunks(ctx context.Context, k key.Key, keys []key.Key, 
 		if err != nil {
 			return fmt.Errorf("chunk %d of %d: %w", ck.ChunkNum, len(keys), err)
 		}
-		if k.HasSize {
-			if want := chunk.Len(k.Size, size, ck.ChunkNum); cs.Offset() != want {
-				return fmt.Errorf("chunk %s has %d bytes, expected %d", ck, cs.Offset(), want)
-			}
+		if err := checkLen(k, ck, cs.Offset()); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// maxSpool is the largest chunk retrieved ahead of its turn into memory;
+// larger chunks are retrieved one at a time straight into the sink.
+const maxSpool = 64 << 20
+
+// retrieveAhead retrieves the chunks keys (of total in all) into memory
+// spools, several at once, and writes them into dst strictly in order.
+// It is used over bases that do CPU work per chunk (Preparers: the
+// encrypted remote decrypts the next chunks while one is written and
+// hashed); over others it would only add a copy.
+func (c *Remote) retrieveAhead(ctx context.Context, k key.Key, keys []key.Key, total int, dst remote.Sink, m progress.Meter) error {
+	size := keys[0].ChunkSize
+	return inOrder(ctx, len(keys), ahead(),
+		func(ctx context.Context, i int) (*spool, func(), error) {
+			sp := newSpool(c.host.TmpDir(), size)
+			if err := c.base.Retrieve(ctx, keys[i], sp, chunkMeter{m}); err != nil {
+				sp.release()
+				return nil, nil, fmt.Errorf("chunk %d of %d: %w", keys[i].ChunkNum, total, err)
+			}
+			return sp, sp.release, nil
+		},
+		func(i int, sp *spool) error {
+			n, err := sp.writeTo(ctx, dst)
+			if err != nil {
+				return fmt.Errorf("chunk %d of %d: %w", keys[i].ChunkNum, total, err)
+			}
+			return checkLen(k, keys[i], n)
+		})
+}
+
+// checkLen checks that chunk ck of k had the length k's size gives it.
+func checkLen(k, ck key.Key, n int64) error {
+	if !k.HasSize {
+		return nil
+	}
+	if want := chunk.Len(k.Size, ck.ChunkSize, ck.ChunkNum); n != want {
+		return fmt.Errorf("chunk %s has %d bytes, expected %d", ck, n, want)
 	}
 	return nil
 }

@@ -1,11 +1,13 @@
 package chunked
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/remote"
@@ -45,10 +47,9 @@ func cutSink(dst remote.Sink, pos int64) (int64, error) {
 // writes files by name gets a temporary file from Path; finish copies it
 // into the sink.
 type chunkSink struct {
-	dst    remote.Sink
-	start  int64
-	tmpDir string
-	tmp    string
+	dst   remote.Sink
+	start int64
+	helperFile
 }
 
 func (s *chunkSink) Write(p []byte) (int, error) { return s.dst.Write(p) }
@@ -65,36 +66,44 @@ func (s *chunkSink) Restart() error {
 	return err
 }
 
+// helperFile is the temporary file a sink names in Path, for a helper
+// program that writes the retrieved content itself.
+type helperFile struct {
+	tmpDir string
+	tmp    string
+}
+
 // Path names an empty temporary file for the chunk alone.
-func (s *chunkSink) Path() string {
-	if s.tmp == "" {
-		f, err := os.CreateTemp(s.tmpDir, "chunk-")
+func (h *helperFile) Path() string {
+	if h.tmp == "" {
+		f, err := os.CreateTemp(h.tmpDir, "chunk-")
 		if err != nil {
 			// The helper's write to the returned name fails and
 			// reports the cause.
-			return s.tmpDir + string(os.PathSeparator) + "chunk-unavailable"
+			return h.tmpDir + string(os.PathSeparator) + "chunk-unavailable"
 		}
-		s.tmp = f.Name()
+		h.tmp = f.Name()
 		f.Close()
 	}
-	return s.tmp
+	return h.tmp
 }
 
 // discard removes the temporary file, if any.
-func (s *chunkSink) discard() {
-	if s.tmp != "" {
-		os.Remove(s.tmp)
+func (h *helperFile) discard() {
+	if h.tmp != "" {
+		os.Remove(h.tmp)
 	}
 }
 
-// finish takes a chunk a helper wrote to Path into the sink, and removes
-// the temporary file.
-func (s *chunkSink) finish(ctx context.Context) error {
-	if s.tmp == "" {
+// copyTo copies what a helper wrote to the temporary file into w after
+// calling before (which readies w), and removes the file. It does nothing
+// when no helper wrote anything.
+func (h *helperFile) copyTo(ctx context.Context, w io.Writer, before func() error) error {
+	if h.tmp == "" {
 		return nil
 	}
-	defer os.Remove(s.tmp)
-	f, err := os.Open(s.tmp)
+	defer os.Remove(h.tmp)
+	f, err := os.Open(h.tmp)
 	if err != nil {
 		return fmt.Errorf("read retrieved chunk: %w", err)
 	}
@@ -103,13 +112,85 @@ func (s *chunkSink) finish(ctx context.Context) error {
 	if err != nil || fi.Size() == 0 {
 		return err
 	}
-	if err := s.Restart(); err != nil {
+	if err := before(); err != nil {
 		return err
 	}
-	if _, err := io.Copy(s.dst, fsutil.ContextReader(ctx, f)); err != nil {
-		return fmt.Errorf("copy retrieved chunk %s: %w", s.tmp, err)
+	if _, err := io.Copy(w, fsutil.ContextReader(ctx, f)); err != nil {
+		return fmt.Errorf("copy retrieved chunk %s: %w", h.tmp, err)
 	}
 	return nil
 }
 
-var _ remote.Sink = (*chunkSink)(nil)
+// finish takes a chunk a helper wrote to Path into the sink, and removes
+// the temporary file.
+func (s *chunkSink) finish(ctx context.Context) error {
+	return s.copyTo(ctx, s.dst, s.Restart)
+}
+
+// spool is the remote.Sink a chunk is retrieved into ahead of its turn:
+// memory, or the temporary file a helper writes to (Path).
+type spool struct {
+	buf *bytes.Buffer
+	helperFile
+}
+
+func (s *spool) Write(p []byte) (int, error) { return s.buf.Write(p) }
+
+func (s *spool) Offset() int64 { return int64(s.buf.Len()) }
+
+func (s *spool) Restart() error {
+	s.buf.Reset()
+	if s.tmp != "" {
+		return os.Truncate(s.tmp, 0)
+	}
+	return nil
+}
+
+// spoolBufs holds the memory of spools, reused across chunks.
+var spoolBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// newSpool returns an empty spool with room for size bytes.
+func newSpool(tmpDir string, size int64) *spool {
+	b := spoolBufs.Get().(*bytes.Buffer)
+	b.Reset()
+	b.Grow(int(size))
+	return &spool{buf: b, helperFile: helperFile{tmpDir: tmpDir}}
+}
+
+// release gives the spool's memory back and removes its file.
+func (s *spool) release() {
+	s.discard()
+	s.buf.Reset()
+	spoolBufs.Put(s.buf)
+}
+
+// writeTo writes the spooled chunk into w: the helper's file if one
+// was written, else the memory. It returns the chunk's length.
+func (s *spool) writeTo(ctx context.Context, w io.Writer) (int64, error) {
+	if s.tmp != "" {
+		cw := &countWriter{w: w}
+		err := s.copyTo(ctx, cw, func() error { return nil })
+		if cw.n > 0 || err != nil {
+			return cw.n, err
+		}
+	}
+	n, err := w.Write(s.buf.Bytes())
+	return int64(n), err
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+var (
+	_ remote.Sink = (*chunkSink)(nil)
+	_ remote.Sink = (*spool)(nil)
+)
