@@ -42,6 +42,15 @@ func openEncrypted(in io.Reader, passphrase []byte) (io.ReadCloser, error) {
 			if !p.IntegrityProtected {
 				return nil, errors.New("the message has no integrity check (MDC)")
 			}
+			if p.Version == 1 {
+				return decryptWith(skesks, passphrase, func(cf packet.CipherFunction, key []byte) (io.ReadCloser, error) {
+					cfb, ok, err := aesCFB(cf, key, true)
+					if err != nil || !ok {
+						return p.Decrypt(cf, key)
+					}
+					return newMDCReader(p.Contents, cfb)
+				})
+			}
 			return decryptWith(skesks, passphrase, p.Decrypt)
 		case *packet.AEADEncrypted:
 			return decryptWith(skesks, passphrase, p.Decrypt)

@@ -66,7 +66,7 @@ func encryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
 	if err != nil {
 		return err
 	}
-	seipd, err := packet.SerializeSymmetricallyEncrypted(dst, cfg.Cipher(), false, packet.CipherSuite{}, key, cfg)
+	seipd, err := newSEIPDWriter(dst, cfg.Cipher(), key)
 	if err != nil {
 		return err
 	}

@@ -266,3 +266,31 @@ func TestPartialLengths(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialWriterLengths writes bodies around every length encoding
+// and part boundary and reads them back with readPacket.
+func TestPartialWriterLengths(t *testing.T) {
+	for _, n := range []int{0, 1, 191, 192, 8383, 8384, partialPart - 1, partialPart, partialPart + 1, 3*partialPart + 200} {
+		body := make([]byte, n)
+		rand.Read(body)
+		var out bytes.Buffer
+		w := newPartialWriter(&out, tagLiteral)
+		if _, err := w.Write(body[:n/2]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(body[n/2:]); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		tag, r, err := readPacket(bufio.NewReader(&out))
+		if err != nil || tag != tagLiteral {
+			t.Fatalf("%d bytes: tag %d, %v", n, tag, err)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Errorf("%d bytes: read %d back, %v", n, len(got), err)
+		}
+	}
+}
