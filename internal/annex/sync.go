@@ -121,6 +121,7 @@ type syncRun struct {
 	onlyAnnex bool
 	resolve   bool
 	remotes   []syncRemote
+	specials  []string // special remotes whose content is synced (no git)
 	merged    []string // git-annex refs merged and not yet reported
 }
 
@@ -216,7 +217,7 @@ func (s *syncRun) prepare(ctx context.Context) error {
 	if !s.opts.NoNetwork {
 		// Peers opened to learn their UUIDs have their journals
 		// committed already (settleAsPeer).
-		if s.remotes, err = s.r.syncRemotes(ctx, s.opts.Remotes); err != nil {
+		if s.remotes, s.specials, err = s.r.syncRemotes(ctx, s.opts.Remotes); err != nil {
 			return err
 		}
 	}

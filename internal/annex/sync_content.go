@@ -70,7 +70,7 @@ func (s *syncRun) syncContent(ctx context.Context) (bool, error) {
 
 // contentRemotes are the remotes sync moves content to and from: the
 // usable remotes (r.Remotes: annex-ignore and remotes without a UUID left
-// out) among the git remotes sync works with, in cost order.
+// out) among the git and special remotes sync works with, in cost order.
 func (s *syncRun) contentRemotes(ctx context.Context) ([]remote.Remote, error) {
 	usable, err := s.r.Remotes(ctx)
 	if err != nil {
@@ -78,7 +78,7 @@ func (s *syncRun) contentRemotes(ctx context.Context) ([]remote.Remote, error) {
 	}
 	var out []remote.Remote
 	for _, rm := range usable {
-		if slices.ContainsFunc(s.remotes, func(sr syncRemote) bool { return sr.Name == rm.Name() }) {
+		if slices.ContainsFunc(s.remotes, func(sr syncRemote) bool { return sr.Name == rm.Name() }) || slices.Contains(s.specials, rm.Name()) {
 			out = append(out, rm)
 		}
 	}

@@ -27,15 +27,19 @@ func (e *UnknownRemoteError) Error() string {
 }
 
 // syncRemotes returns the git remotes to sync with: those named, or every
-// git remote whose annex-sync is not false, cheapest first. The cost of a
-// remote Trove can move content with is its cost in r.Remotes; other git
-// remotes (ssh, http: git only for now) cost annex-cost, else git-annex's
-// default for a remote that is not on this machine.
-func (r *Repo) syncRemotes(ctx context.Context, names []string) ([]syncRemote, error) {
+// git remote whose annex-sync is not false, cheapest first; and the names
+// of the special remotes whose content sync --content moves (those named,
+// or every one whose annex-sync is not false), which have no git side.
+// The cost of a remote Trove can move content with is its cost in
+// r.Remotes; other git remotes cost annex-cost, else git-annex's default
+// for a remote that is not on this machine.
+func (r *Repo) syncRemotes(ctx context.Context, names []string) ([]syncRemote, []string, error) {
 	usable, err := r.Remotes(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var specials []string
+	special := func(c config.Remote) bool { return c.URL == "" && !c.UUID.IsZero() }
 	var out []syncRemote
 	add := func(c config.Remote) {
 		cost := remote.ExpensiveCost
@@ -49,22 +53,30 @@ func (r *Repo) syncRemotes(ctx context.Context, names []string) ([]syncRemote, e
 	if len(names) > 0 {
 		for _, n := range names {
 			c, ok := r.cfg.Remote(n)
-			if !ok || c.URL == "" {
-				return nil, &UnknownRemoteError{Name: n}
+			switch {
+			case ok && special(c):
+				specials = append(specials, n)
+			case !ok || c.URL == "":
+				return nil, nil, &UnknownRemoteError{Name: n}
+			default:
+				add(c)
 			}
-			add(c)
 		}
 	} else {
 		for _, c := range r.cfg.Remotes {
-			if c.URL != "" && c.Sync {
+			switch {
+			case !c.Sync:
+			case c.URL != "":
 				add(c)
+			case special(c):
+				specials = append(specials, c.Name)
 			}
 		}
 	}
 	slices.SortStableFunc(out, func(a, b syncRemote) int {
 		return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.Name, b.Name))
 	})
-	return out, nil
+	return out, specials, nil
 }
 
 // commitPeers commits the journals of the repositories of local remotes
