@@ -9,6 +9,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/troveproject/trove/internal/chunk"
 	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
@@ -159,7 +160,8 @@ func (r *Remote) PrepareStore(ctx context.Context, k key.Key, src remote.Source)
 // is decrypted into dst as it arrives (no ciphertext is kept). A dst that
 // holds part of the content is restarted first: plaintext cannot resume
 // in the middle of a message. On any failure dst is restarted, so no
-// unverified plaintext is left in it. Progress counts plaintext bytes.
+// unverified plaintext is left in it. The base remote's progress is
+// scaled to the plaintext size.
 func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
 	c, err := r.open(ctx)
 	if err != nil {
@@ -171,11 +173,15 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 			return err
 		}
 	}
-	if k.HasSize && !k.IsChunk() {
-		m.SetTotal(k.Size)
+	plain := int64(-1)
+	switch {
+	case k.HasSize && k.IsChunk():
+		plain = chunk.Len(k.Size, k.ChunkSize, k.ChunkNum)
+	case k.HasSize:
+		plain = k.Size
 	}
-	sink := newDecryptSink(ctx, c, dst, m, r.host.TmpDir())
-	err = sink.finish(r.base.Retrieve(ctx, ek, sink, progress.Discard))
+	sink := newDecryptSink(ctx, c, dst, r.host.TmpDir())
+	err = sink.finish(r.base.Retrieve(ctx, ek, sink, &scaledMeter{m: m, plain: plain}))
 	if err == nil {
 		return nil
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/troveproject/trove/internal/crypto"
-	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
 )
 
@@ -25,7 +24,7 @@ var errRestarted = errors.New("ciphertext restarted")
 type decryptSink struct {
 	ctx    context.Context
 	c      *crypto.Crypter
-	plain  io.Writer // the plaintext sink, counting into the meter
+	plain  io.Writer // the plaintext sink
 	reset  func() error
 	tmpDir string
 
@@ -35,21 +34,8 @@ type decryptSink struct {
 	tmp  string
 }
 
-func newDecryptSink(ctx context.Context, c *crypto.Crypter, dst remote.Sink, m progress.Meter, tmpDir string) *decryptSink {
-	return &decryptSink{ctx: ctx, c: c, plain: meteredWriter{dst, m}, reset: dst.Restart, tmpDir: tmpDir}
-}
-
-// meteredWriter counts plaintext bytes into a meter, so that progress
-// ends at the content's size rather than the ciphertext's.
-type meteredWriter struct {
-	w io.Writer
-	m progress.Meter
-}
-
-func (w meteredWriter) Write(p []byte) (int, error) {
-	n, err := w.w.Write(p)
-	w.m.Add(int64(n))
-	return n, err
+func newDecryptSink(ctx context.Context, c *crypto.Crypter, dst remote.Sink, tmpDir string) *decryptSink {
+	return &decryptSink{ctx: ctx, c: c, plain: dst, reset: dst.Restart, tmpDir: tmpDir}
 }
 
 func (s *decryptSink) start() {
