@@ -92,7 +92,12 @@ func (c *Remote) retrieveChunks(ctx context.Context, k key.Key, keys []key.Key, 
 
 // maxSpool is the largest chunk retrieved ahead of its turn into memory;
 // larger chunks are retrieved one at a time straight into the sink.
-const maxSpool = 64 << 20
+// maxSpoolTotal bounds the memory of all spools of one retrieval (but
+// two chunks are always worked on at once).
+const (
+	maxSpool      = 64 << 20
+	maxSpoolTotal = 256 << 20
+)
 
 // retrieveAhead retrieves the chunks keys (of total in all) into memory
 // spools, several at once, and writes them into dst strictly in order.
@@ -101,7 +106,7 @@ const maxSpool = 64 << 20
 // hashed); over others it would only add a copy.
 func (c *Remote) retrieveAhead(ctx context.Context, k key.Key, keys []key.Key, total int, dst remote.Sink, m progress.Meter) error {
 	size := keys[0].ChunkSize
-	return inOrder(ctx, len(keys), ahead(),
+	return inOrder(ctx, len(keys), min(ahead(), max(2, int(maxSpoolTotal/size))),
 		func(ctx context.Context, i int) (*spool, func(), error) {
 			sp := newSpool(c.host.TmpDir(), size)
 			if err := c.base.Retrieve(ctx, keys[i], sp, chunkMeter{m}); err != nil {
