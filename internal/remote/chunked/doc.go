@@ -10,7 +10,10 @@
 // Uploads resume by skipping the leading chunks the remote already has;
 // downloads resume at the last chunk boundary before what the sink holds.
 // Chunks are byte ranges of the source file (remote.Source sections): no
-// temporary copies are made.
+// temporary copies are made. Over a base that does CPU work per chunk (a
+// Preparer: the encrypted remote) the work is pipelined, bounded and in
+// order: the next chunks are encrypted while one is uploaded, and
+// retrieved and decrypted into memory while one is written to the sink.
 //
 // Wrap stacks over any remote, usually over encrypted.Wrap of the base
 // remote, so that each chunk is encrypted under its own encrypted key,

@@ -40,6 +40,7 @@ func TestInOrder(t *testing.T) {
 						once.Do(func() { close(firstDone) })
 					}
 					if i == failAt {
+						inHand.Add(-1) // nothing to release
 						return 0, nil, errInjected
 					}
 					produced.Add(1)

@@ -174,8 +174,9 @@ func (s *spool) writeTo(ctx context.Context, w io.Writer) (int64, error) {
 			return cw.n, err
 		}
 	}
-	n, err := w.Write(s.buf.Bytes())
-	return int64(n), err
+	// Through io.Copy, so that a sink that reads (and hashes) in its own
+	// way (objectstore.Partial's ReadFrom) gets to.
+	return io.Copy(w, bytes.NewReader(s.buf.Bytes()))
 }
 
 // countWriter counts the bytes written through it.
