@@ -18,6 +18,7 @@ type result[T any] struct {
 	v       T
 	release func()
 	err     error
+	slot    bool // the work held one of the `ahead` slots
 }
 
 // inOrder runs work(ctx, i) for i in [0, n) with at most `ahead` chunks
@@ -48,7 +49,7 @@ func inOrder[T any](ctx context.Context, n, ahead int, work func(context.Context
 			go func() {
 				defer wg.Done()
 				v, release, err := work(ctx, i)
-				results[i] <- result[T]{v, release, err}
+				results[i] <- result[T]{v, release, err, true}
 			}()
 		}
 	}()
@@ -67,9 +68,8 @@ func inOrder[T any](ctx context.Context, n, ahead int, work func(context.Context
 		if r.release != nil {
 			r.release()
 		}
-		select {
-		case <-slots:
-		default:
+		if r.slot {
+			<-slots
 		}
 	}
 	wg.Wait()
