@@ -57,6 +57,9 @@ func setup(ctx context.Context, mode remote.SetupMode, u uuid.UUID, cfg remote.C
 	if err != nil {
 		return remote.SetupResult{}, err
 	}
+	if mode == remote.Init && s.exportTree && s.importTree && !s.versioning {
+		return remote.SetupResult{}, errUnversionedImport
+	}
 	res := remote.SetupResult{Config: out, GitConfig: map[string]string{"annex-s3": "true"}}
 	if mode == remote.Reconfigure || s.signature == SignatureAnonymous {
 		return res, nil
@@ -136,3 +139,8 @@ func (r *Remote) claimBucket(ctx context.Context, c *minio.Client) error {
 	_, err = c.PutObject(ctx, r.s.bucket, marker, bytes.NewReader(data), int64(len(data)), minio.PutObjectOptions{StorageClass: r.s.storageClass, DisableMultipart: true})
 	return r.classify(ctx, "write", marker, err)
 }
+
+// errUnversionedImport is git-annex's refusal of an export and import
+// remote on an unversioned bucket, where an export could overwrite what
+// someone else put in the bucket before it is imported.
+var errUnversionedImport = errors.New("Combining exporttree=yes and importtree=yes with an unversioned S3 bucket is not safe; exporting can overwrite other modifications to files in the bucket. Recommend you add versioning=yes.")
