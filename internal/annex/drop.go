@@ -31,6 +31,9 @@ type DropOptions struct {
 	// Unused records the content as dead rather than missing in the
 	// location log, as git-annex does for `drop --unused`.
 	Unused bool
+	// Note, when set, receives the notes git-annex shows while it
+	// verifies copies ("locking origin..." for ssh remotes).
+	Note func(string)
 }
 
 // DropResult is what a drop did.
@@ -91,7 +94,7 @@ func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropRe
 		if err := d.checkRequired(ctx, it, r.here, opts); err != nil {
 			return DropResult{}, err
 		}
-		v, err := d.verify(ctx, it, r.here, num, minc, true, "")
+		v, err := d.verify(ctx, it, r.here, num, minc, true, "", opts.Note)
 		if v != nil {
 			defer func() { _ = v.release() }() // releasing the remotes' locks; the drop is done either way
 		}
@@ -123,7 +126,7 @@ func (r *Repo) DropFrom(ctx context.Context, it Item, rm remote.Remote, opts Dro
 		if err := d.checkRequired(ctx, it, rm.UUID(), opts); err != nil {
 			return DropResult{}, err
 		}
-		v, err := d.verify(ctx, it, rm.UUID(), num, minc, false, rm.Name())
+		v, err := d.verify(ctx, it, rm.UUID(), num, minc, false, rm.Name(), opts.Note)
 		if v != nil {
 			defer func() { _ = v.release() }() // releasing the remotes' locks; the drop is done either way
 		}
@@ -378,7 +381,7 @@ func (d *dropper) autoWants(ctx context.Context, it Item, u uuid.UUID, num int) 
 // (here for a local drop, whose removal lock the caller holds). It
 // returns the verification (whose locks the caller releases) and an
 // *UnsafeDropError when the copies do not suffice.
-func (d *dropper) verify(ctx context.Context, it Item, from uuid.UUID, num, minc int, local bool, fromName string) (*verification, error) {
+func (d *dropper) verify(ctx context.Context, it Item, from uuid.UUID, num, minc int, local bool, fromName string, note func(string)) (*verification, error) {
 	locs, err := d.r.ItemLocations(ctx, it)
 	if err != nil {
 		return nil, fmt.Errorf("location log of %s: %w", it.describe(), err)
@@ -424,7 +427,7 @@ func (d *dropper) verify(ctx context.Context, it Item, from uuid.UUID, num, minc
 		}
 		return l.Release, nil
 	}
-	v, ok := verifyCopies(ctx, it.Key, num, minc, local, pre, cands, lockHere)
+	v, ok := verifyCopies(ctx, it.Key, num, minc, local, pre, cands, lockHere, note)
 	if ok {
 		return v, nil
 	}

@@ -123,7 +123,7 @@ func (v *verification) release() error {
 // even when the drop is unsafe; release it when done.
 func verifyCopies(ctx context.Context, k key.Key, numCopies, minCopies int, local bool,
 	preverified []VerifiedCopy, candidates []dropCandidate,
-	lockHere func(context.Context) (func() error, error)) (*verification, bool) {
+	lockHere func(context.Context) (func() error, error), note func(string)) (*verification, bool) {
 	v := &verification{have: slices.Clone(preverified)}
 	for _, c := range candidates {
 		if isSafeDrop(numCopies, minCopies, v.have, local) {
@@ -143,6 +143,9 @@ func verifyCopies(ctx context.Context, k key.Key, numCopies, minCopies int, loca
 			continue
 		}
 		if locker, ok := c.rm.(remote.ContentLocker); ok {
+			if ln, ok := c.rm.(interface{ LockNote() string }); ok && note != nil {
+				note(ln.LockNote())
+			}
 			unlock, err := locker.LockContent(ctx, k)
 			if err == nil {
 				v.releases = append(v.releases, unlock)

@@ -105,7 +105,7 @@ func TestIsSafeDrop(t *testing.T) {
 func TestVerifyCopiesLocksAndStopsWhenEnough(t *testing.T) {
 	a := &lockingRemote{fakeRemote: fakeRemote{name: "a", u: "ua", present: true}}
 	b := &lockingRemote{fakeRemote: fakeRemote{name: "b", u: "ub", present: true}}
-	v, ok := verifyCopies(context.Background(), testKey, 1, 1, true, nil, []dropCandidate{cand(a), cand(b)}, noHere)
+	v, ok := verifyCopies(context.Background(), testKey, 1, 1, true, nil, []dropCandidate{cand(a), cand(b)}, noHere, nil)
 	if !ok {
 		t.Fatal("drop with a lockable copy refused")
 	}
@@ -129,7 +129,7 @@ func TestVerifyCopiesLocksAndStopsWhenEnough(t *testing.T) {
 func TestVerifyCopiesTrustedCountsWithoutContact(t *testing.T) {
 	a := &fakeRemote{name: "a", u: "ua", present: false}
 	pre := []VerifiedCopy{{UUID: "ut", Kind: TrustedCopy}}
-	v, ok := verifyCopies(context.Background(), testKey, 1, 1, false, pre, []dropCandidate{cand(a)}, noHere)
+	v, ok := verifyCopies(context.Background(), testKey, 1, 1, false, pre, []dropCandidate{cand(a)}, noHere, nil)
 	if !ok || a.checked != 0 {
 		t.Fatalf("ok=%v checked=%d: trusted copy should allow the drop without asking a", ok, a.checked)
 	}
@@ -146,7 +146,7 @@ func TestVerifyCopiesFallbacks(t *testing.T) {
 	plain := &fakeRemote{name: "pl", u: "upl", present: true}
 
 	// Local drop: a failed lock falls back to CheckPresent, which counts.
-	v, ok := verifyCopies(context.Background(), testKey, 1, 1, true, nil, []dropCandidate{cand(lockFails)}, noHere)
+	v, ok := verifyCopies(context.Background(), testKey, 1, 1, true, nil, []dropCandidate{cand(lockFails)}, noHere, nil)
 	if !ok || lockFails.checked != 1 {
 		t.Errorf("local drop after failed lock: ok=%v checked=%d, want ok after one CheckPresent", ok, lockFails.checked)
 	}
@@ -155,7 +155,7 @@ func TestVerifyCopiesFallbacks(t *testing.T) {
 	}
 
 	// Content being removed there is no evidence, and not even asked.
-	v, ok = verifyCopies(context.Background(), testKey, 1, 1, true, nil, []dropCandidate{cand(beingDropped), cand(unreachable), cand(missing)}, noHere)
+	v, ok = verifyCopies(context.Background(), testKey, 1, 1, true, nil, []dropCandidate{cand(beingDropped), cand(unreachable), cand(missing)}, noHere, nil)
 	if ok {
 		t.Fatal("drop allowed with no verifiable copy")
 	}
@@ -170,13 +170,13 @@ func TestVerifyCopiesFallbacks(t *testing.T) {
 	}
 
 	// Drop from a remote: a recently verified copy does not meet mincopies.
-	_, ok = verifyCopies(context.Background(), testKey, 1, 1, false, nil, []dropCandidate{cand(plain)}, noHere)
+	_, ok = verifyCopies(context.Background(), testKey, 1, 1, false, nil, []dropCandidate{cand(plain)}, noHere, nil)
 	if ok {
 		t.Error("drop --from allowed on a CheckPresent answer alone")
 	}
 	// ... but numcopies 2 with mincopies 1 is met by one locked and one verified.
 	a := &lockingRemote{fakeRemote: fakeRemote{name: "a", u: "ua", present: true}}
-	_, ok = verifyCopies(context.Background(), testKey, 2, 1, false, nil, []dropCandidate{cand(plain), cand(a)}, noHere)
+	_, ok = verifyCopies(context.Background(), testKey, 2, 1, false, nil, []dropCandidate{cand(plain), cand(a)}, noHere, nil)
 	if !ok {
 		t.Error("numcopies 2 / mincopies 1 refused with one locked and one verified copy")
 	}
@@ -185,7 +185,7 @@ func TestVerifyCopiesFallbacks(t *testing.T) {
 func TestVerifyCopiesHereCountsWhenLocked(t *testing.T) {
 	released := 0
 	here := func(context.Context) (func() error, error) { return func() error { released++; return nil }, nil }
-	v, ok := verifyCopies(context.Background(), testKey, 1, 1, false, nil, []dropCandidate{{UUID: "uhere"}}, here)
+	v, ok := verifyCopies(context.Background(), testKey, 1, 1, false, nil, []dropCandidate{{UUID: "uhere"}}, here, nil)
 	if !ok {
 		t.Fatal("drop --from refused although here has a locked copy")
 	}

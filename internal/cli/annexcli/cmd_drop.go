@@ -94,15 +94,22 @@ func (d *dropRun) drop(ctx context.Context, it annex.Item) bool {
 	}
 	var res annex.DropResult
 	var err error
+	var notes []string
+	opts := d.opts
+	opts.Note = func(n string) { notes = append(notes, n) }
 	if d.rm == nil {
-		res, err = s.repo.DropLocal(ctx, it, d.opts)
+		res, err = s.repo.DropLocal(ctx, it, opts)
 	} else {
-		res, err = s.repo.DropFrom(ctx, it, d.rm, d.opts)
+		res, err = s.repo.DropFrom(ctx, it, d.rm, opts)
 	}
 	if err == nil && res.Skipped {
 		return false
 	}
-	s.endDrop(s.out.Begin(a), err, false)
+	t := s.out.Begin(a)
+	for _, n := range notes {
+		t.Note(n)
+	}
+	s.endDrop(t, err, false)
 	return true
 }
 
