@@ -1,8 +1,6 @@
 package annex
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/pointer"
@@ -235,27 +232,13 @@ type UnusedEntry struct {
 	Key    key.Key
 }
 
-// ParseUnusedList parses .git/annex/unused (and badunused, tmpunused),
-// sorted by number. Lines that do not parse are skipped, as git-annex
-// does; the timestamp is optional.
+// ParseUnusedList parses .git/annex/unused (and badunused, tmpunused)
+// with ParseUnusedLog, sorted by number.
 func ParseUnusedList(data []byte) []UnusedEntry {
-	var out []UnusedEntry
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 4096), 1<<20)
-	for sc.Scan() {
-		fields := bytes.Fields(sc.Bytes())
-		if len(fields) < 2 || len(fields) > 3 {
-			continue
-		}
-		n, err := strconv.Atoi(string(fields[0]))
-		if err != nil || n < 0 {
-			continue
-		}
-		k, err := key.Parse(string(fields[1]))
-		if err != nil {
-			continue
-		}
-		out = append(out, UnusedEntry{Number: n, Key: k})
+	logged := ParseUnusedLog(data)
+	out := make([]UnusedEntry, len(logged))
+	for i, e := range logged {
+		out[i] = UnusedEntry{Number: e.Number, Key: e.Key}
 	}
 	slices.SortStableFunc(out, func(a, b UnusedEntry) int { return a.Number - b.Number })
 	return out

@@ -13,6 +13,7 @@ import (
 	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/encrypted"
 )
 
 // Creds implements remote.Host as git-annex's getRemoteCredPair: the local
@@ -139,22 +140,8 @@ func (h *specialHost) crypter(ctx context.Context) (*crypto.Crypter, error) {
 	return c, nil
 }
 
-// gpg is the gpg the remote uses: gpg.program and the remote's
-// annex-gnupg-options and annex-gnupg-decrypt-options, split on white
-// space as git-annex does.
-func (h *specialHost) gpg() *crypto.GPG {
-	g := &crypto.GPG{}
-	if p, ok := h.GitConfig("gpg.program"); ok {
-		g.Program = strings.TrimSpace(p)
-	}
-	if o, ok := h.GitConfig("remote." + h.name + ".annex-gnupg-options"); ok {
-		g.Options = strings.Fields(o)
-	}
-	if o, ok := h.GitConfig("remote." + h.name + ".annex-gnupg-decrypt-options"); ok {
-		g.DecryptOptions = strings.Fields(o)
-	}
-	return g
-}
+// gpg is the gpg the remote uses (encrypted.GPGFor).
+func (h *specialHost) gpg() *crypto.GPG { return encrypted.GPGFor(h, h.name) }
 
 // credsPath is git-annex's cache file of a remote's credentials.
 func (h *specialHost) credsPath(setting string) string {

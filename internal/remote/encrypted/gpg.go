@@ -9,10 +9,10 @@ import (
 	"github.com/troveproject/trove/internal/remote"
 )
 
-// gpgFor returns the gpg settings of the remote called name: gpg.program,
+// GPGFor returns the gpg settings of the remote called name: gpg.program,
 // remote.NAME.annex-gnupg-options and annex-gnupg-decrypt-options (split
 // on white space, as git-annex does).
-func gpgFor(h remote.Host, name string) *crypto.GPG {
+func GPGFor(h remote.Host, name string) *crypto.GPG {
 	g := &crypto.GPG{}
 	if h == nil {
 		return g

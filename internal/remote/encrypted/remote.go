@@ -53,7 +53,7 @@ func Wrap(r remote.Remote, p remote.Params) (remote.Remote, error) {
 	if p.Host == nil {
 		return nil, fmt.Errorf("remote %s: an encrypted remote needs a host for its temporary files", p.Name)
 	}
-	return &Remote{base: r, host: p.Host, settings: s, gpg: gpgFor(p.Host, p.Name)}, nil
+	return &Remote{base: r, host: p.Host, settings: s, gpg: GPGFor(p.Host, p.Name)}, nil
 }
 
 // Settings returns the remote's encryption settings.

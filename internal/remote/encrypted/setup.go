@@ -47,7 +47,7 @@ func Setup(ctx context.Context, mode remote.SetupMode, cfg remote.Config, h remo
 	if err != nil {
 		return nil, err
 	}
-	g := gpgFor(h, configName(cfg))
+	g := GPGFor(h, configName(cfg))
 	if cfg["cipher"] != "" {
 		return updateCipher(ctx, out, g)
 	}
