@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
@@ -167,27 +166,11 @@ func (r *Repo) PeerSend(ctx context.Context, k key.Key, dst remote.Sink, m progr
 	return nil
 }
 
-// copyBuffers are the buffers content is copied through, reused so that
-// copying many small files allocates nothing per file.
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
-
 // copyContent copies src to dst, counting the bytes on m and stopping
-// between reads when ctx is done. A dst that reads for itself (a download
-// target, which overlaps hashing with writing large content) is given the
-// reader.
+// between reads when ctx is done (fsutil.CopyStream).
 func copyContent(ctx context.Context, dst io.Writer, src io.Reader, m progress.Meter) (int64, error) {
-	r := progress.Reader{R: fsutil.ContextReader(ctx, src), M: m}
-	if rf, ok := dst.(io.ReaderFrom); ok {
-		return rf.ReadFrom(r)
-	}
-	bp := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(bp)
-	return io.CopyBuffer(writerOnly{dst}, r, *bp)
+	return fsutil.CopyStream(ctx, dst, progress.Reader{R: src, M: m})
 }
-
-// writerOnly hides any ReadFrom of a writer, so that io.CopyBuffer uses
-// the pooled buffer.
-type writerOnly struct{ io.Writer }
 
 // PeerRemove removes k's content under the removal lock and records it
 // missing here. Absent content is not an error; content locked by another

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
 )
@@ -84,26 +85,9 @@ func copyRange(ctx context.Context, out, in *os.File, off, n int64, m progress.M
 	return done, nil
 }
 
-// copyStream copies r to w in blocks, reporting progress and checking ctx
-// between blocks.
+// copyStream copies r to w, reporting progress and stopping between
+// reads once ctx is done (fsutil.CopyStream).
 func copyStream(ctx context.Context, w io.Writer, r io.Reader, m progress.Meter) error {
-	buf := make([]byte, 1<<20)
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		n, rerr := r.Read(buf)
-		if n > 0 {
-			if _, err := w.Write(buf[:n]); err != nil {
-				return err
-			}
-			m.Add(int64(n))
-		}
-		if rerr == io.EOF {
-			return nil
-		}
-		if rerr != nil {
-			return rerr
-		}
-	}
+	_, err := fsutil.CopyStream(ctx, w, progress.Reader{R: r, M: m})
+	return err
 }
