@@ -32,7 +32,8 @@ func (c Changes) Add(path string, f func(old []byte) []byte) {
 // git-annex does: every writer of that index holds the journal lock, so
 // under it the lock file can only be stale. The old contents are read from
 // the branch's tree, resolved once, and from the journal only for the paths
-// it has entries for.
+// it has entries for. With private repositories, lines naming one go to
+// the private journal instead of the commit (see AddPrivate).
 func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message string) error {
 	if message == "" {
 		message = b.commitMessage
@@ -61,6 +62,16 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 	contents := make(map[string][]byte, len(changes))
 	for i, p := range paths {
 		old := olds[i]
+		if b.private() != nil {
+			cur, changed, err := b.applyWithPrivate(p, old, changes[p])
+			if err != nil {
+				return err
+			}
+			if changed {
+				contents[p] = cur
+			}
+			continue
+		}
 		cur := old
 		for _, f := range changes[p] {
 			cur = f(cur)

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/troveproject/trove/internal/config"
 	"github.com/troveproject/trove/internal/gitcmd"
@@ -52,10 +53,15 @@ type Branch struct {
 	// the fcntl lock, which then only waits for other processes (its
 	// cancellable wait polls, which is slow under in-process contention).
 	journalMu sync.Mutex
+
+	// privateUUIDs are the private repositories (private.go); nil when
+	// there are none.
+	privateUUIDs atomic.Pointer[privateSet]
 }
 
-// Open returns the branch of repo. cfg supplies annex.commitmessage; nil
-// means git-annex's defaults. Open does not create the branch (see Create)
+// Open returns the branch of repo. cfg supplies annex.commitmessage and
+// the private repositories (see AddPrivate); nil means git-annex's
+// defaults. Open does not create the branch (see Create)
 // and starts no process until the first read.
 func Open(repo *gitcmd.Repo, cfg *config.Config) *Branch {
 	msg := config.DefaultCommitMessage
@@ -64,12 +70,14 @@ func Open(repo *gitcmd.Repo, cfg *config.Config) *Branch {
 	}
 	repo = repo.NoFilter()
 	annexDir := filepath.Join(repo.CommonDir, "annex")
-	return &Branch{
+	b := &Branch{
 		repo:          repo,
 		index:         repo.WithIndex(filepath.Join(annexDir, "index")),
 		annexDir:      annexDir,
 		commitMessage: msg,
 	}
+	b.AddPrivate(PrivateFromConfig(cfg)...)
+	return b
 }
 
 // Close stops the branch's long-running git processes. The Branch must not
@@ -100,8 +108,17 @@ func (b *Branch) Sha(ctx context.Context) (string, error) {
 // CommitChanges, Update), whichever is later; a Change always computes the
 // new content from the branch as it is under the lock. Get is safe for
 // concurrent use and costs one open of the journal entry plus at most one
-// cat-file round trip.
+// cat-file round trip. When some repositories are private, the private
+// journal entry of path, if any, is appended (see AddPrivate).
 func (b *Branch) Get(ctx context.Context, path string) ([]byte, error) {
+	if b.private() != nil {
+		return b.getWithPrivate(ctx, path)
+	}
+	return b.getPublic(ctx, path)
+}
+
+// getPublic is Get without the private journal.
+func (b *Branch) getPublic(ctx context.Context, path string) ([]byte, error) {
 	data, ok, err := b.readJournal(path)
 	if err != nil || ok {
 		return data, err
@@ -150,7 +167,10 @@ func (b *Branch) catFile(ctx context.Context) (*gitcmd.CatFile, error) {
 // journal atomically while holding the journal lock, so concurrent Changes of
 // one file (from this or another process, git-annex included) never lose an
 // update. Nothing is committed: call Commit once after many Changes. When f
-// returns content equal to old, nothing is written.
+// returns content equal to old, nothing is written. With private
+// repositories, old includes the private journal and the lines of the new
+// content that name a private repository go back to the private journal,
+// never to the branch (see AddPrivate).
 func (b *Branch) Change(ctx context.Context, path string, f func(old []byte) []byte) error {
 	if path == "" || strings.HasPrefix(path, "/") || strings.ContainsRune(path, 0) {
 		return fmt.Errorf("change branch file %q: invalid path", path)
@@ -160,6 +180,9 @@ func (b *Branch) Change(ctx context.Context, path string, f func(old []byte) []b
 		return err
 	}
 	defer unlock()
+	if b.private() != nil {
+		return b.changeWithPrivate(ctx, path, f)
+	}
 	old, err := b.Get(ctx, path)
 	if err != nil {
 		return err

@@ -23,13 +23,16 @@ type Pipeline struct {
 	b       *Branch
 	pipe    *gitcmd.CatFilePipe
 	journal map[string]bool // names of the journal entries at NewPipeline
+	private map[string]bool // names of the private journal's entries then
 }
 
 // Pending is a requested branch file whose content Result returns.
 type Pending struct {
-	path string
-	name string // object name sent to git; "" when answered without git
-	data []byte // the journal content, when name == ""
+	path    string
+	name    string // object name sent to git; "" when answered without git
+	data    []byte // the journal content, when name == ""
+	priv    []byte // the private journal entry, appended to the result
+	hasPriv bool
 }
 
 // NewPipeline starts the git process of a Pipeline; cancelling ctx ends it
@@ -43,16 +46,38 @@ func (b *Branch) NewPipeline(ctx context.Context) (*Pipeline, error) {
 	for _, e := range entries {
 		journal[e.name] = true
 	}
+	var private map[string]bool
+	if b.private() != nil {
+		if private, err = b.listPrivate(); err != nil {
+			return nil, err
+		}
+	}
 	pipe, err := b.repo.NewCatFilePipe(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", Ref, err)
 	}
-	return &Pipeline{b: b, pipe: pipe, journal: journal}, nil
+	return &Pipeline{b: b, pipe: pipe, journal: journal, private: private}, nil
 }
 
 // Request asks for branch file path. A journal entry is read now; a file
-// absent from the branch costs git nothing.
+// absent from the branch costs git nothing. With private repositories, a
+// private journal entry is read now and appended to the result, as Get
+// does.
 func (p *Pipeline) Request(ctx context.Context, path string) (Pending, error) {
+	if !p.private[journalName(path)] {
+		return p.request(ctx, path)
+	}
+	priv, ok, err := p.b.readPrivate(path)
+	if err != nil {
+		return Pending{}, err
+	}
+	pd, err := p.request(ctx, path)
+	pd.priv, pd.hasPriv = priv, ok
+	return pd, err
+}
+
+// request is Request without the private journal.
+func (p *Pipeline) request(ctx context.Context, path string) (Pending, error) {
 	if p.journal[journalName(path)] {
 		data, ok, err := p.b.readJournal(path)
 		if err != nil || ok {
@@ -77,6 +102,15 @@ func (p *Pipeline) Request(ctx context.Context, path string) (Pending, error) {
 // Result returns the content of the file pd was requested for, nil when it
 // exists nowhere. Results must be taken in the order of the Requests.
 func (p *Pipeline) Result(pd Pending) ([]byte, error) {
+	data, err := p.result(pd)
+	if err != nil || !pd.hasPriv {
+		return data, err
+	}
+	return withPrivate(data, pd.priv), nil
+}
+
+// result is Result without the private journal.
+func (p *Pipeline) result(pd Pending) ([]byte, error) {
 	if pd.name == "" {
 		return pd.data, nil
 	}
