@@ -39,7 +39,8 @@ type InitRemoteOptions struct {
 	// SameAs names the remote (name, UUID or description) whose data the
 	// new remote accesses; "" for an independent remote.
 	SameAs string
-	// Private asks to keep the remote out of the git-annex branch.
+	// Private keeps everything about the remote out of the git-annex
+	// branch: in .git/annex/journal-private, like git-annex's --private.
 	Private bool
 	// Note, when set, is given git-annex's notes about the setup as they
 	// happen ("encryption setup", then the cipher's description).
@@ -90,12 +91,12 @@ func (r *Repo) CheckInitRemote(ctx context.Context, opts InitRemoteOptions) erro
 // (the type's Setup decides the stored settings), its uuid.log
 // description (the name) and the local git config (annex-uuid,
 // skipfetchall and the type's settings). It runs CheckInitRemote first.
+// With opts.Private, remote.<name>.annex-private is set first and all of
+// it (and every later record about the remote) goes to the private
+// journal instead of the branch, as git-annex's --private does.
 func (r *Repo) InitRemote(ctx context.Context, opts InitRemoteOptions) (SpecialRemoteResult, error) {
 	if err := r.CheckInitRemote(ctx, opts); err != nil {
 		return SpecialRemoteResult{}, err
-	}
-	if opts.Private {
-		return SpecialRemoteResult{}, fmt.Errorf("initremote --private needs git-annex's private journal, which this version of Trove does not have yet; create the remote without --private, or with git-annex")
 	}
 	cfg, err := parseRemoteParams(opts.Params)
 	if err != nil {
@@ -133,6 +134,11 @@ func (r *Repo) InitRemote(ctx context.Context, opts InitRemoteOptions) (SpecialR
 	}
 	if err := checkChunkLayer(opts.Name, cfg); err != nil {
 		return res, err
+	}
+	if opts.Private {
+		if err := r.makePrivate(ctx, res); err != nil {
+			return res, err
+		}
 	}
 	out, err := r.setupSpecial(ctx, remote.Init, res, cfg, opts.Note)
 	if err != nil {

@@ -226,6 +226,9 @@ func (r *Repo) Commit(ctx context.Context) (bool, error) {
 	if !changed || !r.cfg.AlwaysCommit {
 		return false, nil
 	}
+	if dirty, err := r.branch.JournalDirty(); err == nil && !dirty {
+		return false, nil // only private records: nothing to commit
+	}
 	if err := r.branch.Commit(ctx, r.cfg.CommitMessage); err != nil {
 		return false, fmt.Errorf("record state in git: %w", err)
 	}

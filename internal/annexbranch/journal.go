@@ -87,3 +87,11 @@ func (b *Branch) removeJournal(entries []journalEntry) error {
 	}
 	return nil
 }
+
+// JournalDirty reports whether the journal holds changes a Commit would
+// commit. Entries of the private journal never count: they are never
+// committed.
+func (b *Branch) JournalDirty() (bool, error) {
+	entries, err := b.listJournal()
+	return len(entries) > 0, err
+}
