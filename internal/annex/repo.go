@@ -218,10 +218,11 @@ func (r *Repo) Commit(ctx context.Context) (bool, error) {
 	if len(pending) > 0 {
 		// Deferred records are committed even with annex.alwayscommit=false:
 		// they exist nowhere else.
-		if err := r.branch.CommitChanges(ctx, pending, r.cfg.CommitMessage); err != nil {
+		made, err := r.branch.CommitChangesMade(ctx, pending, r.cfg.CommitMessage)
+		if err != nil {
 			return false, fmt.Errorf("record state in git: %w", err)
 		}
-		return true, nil
+		return made, nil
 	}
 	if !changed || !r.cfg.AlwaysCommit {
 		return false, nil

@@ -35,20 +35,27 @@ func (c Changes) Add(path string, f func(old []byte) []byte) {
 // it has entries for. With private repositories, lines naming one go to
 // the private journal instead of the commit (see AddPrivate).
 func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message string) error {
+	_, err := b.CommitChangesMade(ctx, changes, message)
+	return err
+}
+
+// CommitChangesMade is CommitChanges that reports whether it made a commit:
+// false when nothing changed, or when every change was private.
+func (b *Branch) CommitChangesMade(ctx context.Context, changes Changes, message string) (bool, error) {
 	if message == "" {
 		message = b.commitMessage
 	}
 	unlock, err := b.lockJournal(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer unlock()
 	entries, err := b.listJournal()
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(entries) == 0 && len(changes) == 0 {
-		return nil
+		return false, nil
 	}
 	paths := make([]string, 0, len(changes))
 	for p := range changes {
@@ -57,7 +64,7 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 	sort.Strings(paths)
 	olds, err := b.currentContents(ctx, entries, paths)
 	if err != nil {
-		return err
+		return false, err
 	}
 	contents := make(map[string][]byte, len(changes))
 	for i, p := range paths {
@@ -65,7 +72,7 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 		if b.private() != nil {
 			cur, changed, err := b.applyWithPrivate(p, old, changes[p])
 			if err != nil {
-				return err
+				return false, err
 			}
 			if changed {
 				contents[p] = cur
@@ -81,9 +88,9 @@ func (b *Branch) CommitChanges(ctx context.Context, changes Changes, message str
 		}
 	}
 	if len(entries) == 0 && len(contents) == 0 {
-		return nil
+		return false, nil
 	}
-	return b.commitLocked(ctx, entries, contents, nil, message)
+	return true, b.commitLocked(ctx, entries, contents, nil, message)
 }
 
 // currentContents returns the current content of each of paths (nil for
