@@ -14,7 +14,7 @@ import (
 
 // specialRemoteCommands are the commands that set up special remotes.
 func specialRemoteCommands(g *invocation.Globals) []*cobra.Command {
-	return []*cobra.Command{newInitRemoteCommand(g), newEnableRemoteCommand(g), newRenameRemoteCommand(g)}
+	return []*cobra.Command{newInitRemoteCommand(g), newEnableRemoteCommand(g), newConfigRemoteCommand(g), newRenameRemoteCommand(g)}
 }
 
 func newInitRemoteCommand(g *invocation.Globals) *cobra.Command {
