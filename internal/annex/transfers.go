@@ -33,7 +33,15 @@ type transfersState struct {
 
 	// unsynced is set when PeerReceive committed objects without fsync.
 	unsynced atomic.Bool
+
+	// serialAbove is SerializeTransfers's cost; 0 when not called.
+	serialAbove float64
 }
+
+// SerializeTransfers makes transfers with remotes costlier than cost run
+// one at a time, however many goroutines transfer at once. It takes
+// effect only when called before the first transfer (Transfers).
+func (r *Repo) SerializeTransfers(cost float64) { r.xfer.serialAbove = cost }
 
 // Transfers returns the repository's transfer engine, created on first
 // use with annex.retry, annex.retry-delay and annex.stalldetection. It is
@@ -52,6 +60,9 @@ func (r *Repo) Transfers() *transfer.Engine {
 		opts.Here = r.here
 		opts.Clock = r.clock
 		opts.DeferSync = true
+		if above := r.xfer.serialAbove; above > 0 {
+			opts.Serial = func(rm remote.Remote) bool { return rm.Cost() > above }
+		}
 		if shared, err := fsutil.ParseShared(r.cfg.SharedRepository); err == nil {
 			opts.Shared = shared
 		}

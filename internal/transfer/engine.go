@@ -58,6 +58,11 @@ type Options struct {
 	// the point that matters: no location log claims content a power
 	// failure could lose.
 	DeferSync bool
+	// Serial, when set, names the remotes whose transfers run one at a
+	// time, however many workers call the Engine: the git-annex face
+	// overlaps local work without -J but keeps network transfers
+	// sequential.
+	Serial func(remote.Remote) bool
 }
 
 // OptionsFromConfig returns the Options a repository's configuration
@@ -88,6 +93,8 @@ type Engine struct {
 
 	syncMu  sync.Mutex
 	pending atomic.Bool // objects committed without fsync since the last Sync
+
+	serialMu sync.Mutex // held by a transfer with a remote Options.Serial names
 }
 
 // New returns an Engine moving content in and out of objects.
@@ -200,6 +207,10 @@ func (e *Engine) downloadAttempt(rm remote.Remote, k key.Key) attemptFunc {
 // run takes the transfer record and makes attempts until one succeeds or
 // the retry rules give up.
 func (e *Engine) run(ctx context.Context, d Direction, rm remote.Remote, k key.Key, file string, caller progress.Meter, attempt attemptFunc) (err error) {
+	if e.opts.Serial != nil && e.opts.Serial(rm) {
+		e.serialMu.Lock()
+		defer e.serialMu.Unlock()
+	}
 	rec, err := Begin(e.opts.AnnexDir, d, rm.UUID(), k, file, e.clk.Now(), e.opts.Shared)
 	if err != nil {
 		return err

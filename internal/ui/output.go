@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +21,8 @@ type Output struct {
 	failed map[string]int
 	order  []string
 	nextID uint64
+	// head and tail are the open turns of a Sequence, in order.
+	head, tail *Turn
 }
 
 // NewOutput returns an Output rendering with r. clk (nil allowed) is the
@@ -39,6 +42,7 @@ type Task struct {
 	Started time.Time
 
 	o       *Output
+	turn    *Turn // nil outside a Sequence
 	counter *progress.Counter
 	notes   []Note
 	errs    []string
@@ -48,16 +52,20 @@ type Task struct {
 
 // Begin starts a task for a. Call it only once there is work to do: the
 // git-annex human face prints "get file " at once, as git-annex does.
-func (o *Output) Begin(a Action) *Task {
+func (o *Output) Begin(a Action) *Task { return o.BeginIn(context.Background(), a) }
+
+// BeginIn is Begin for a task whose output takes its place in the turn
+// ctx carries (see WithTurn), if any.
+func (o *Output) BeginIn(ctx context.Context, a Action) *Task {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.nextID++
-	t := &Task{Action: a, ID: o.nextID, o: o, last: progress.Snapshot{Total: -1}}
+	t := &Task{Action: a, ID: o.nextID, o: o, turn: turnOf(ctx), last: progress.Snapshot{Total: -1}}
 	if o.clk != nil {
 		t.Started = o.clk.Now()
 	}
 	t.counter = progress.NewCounter(progress.DefaultInterval, o.clk, t.progress)
-	o.r.Start(t)
+	o.emit(t.turn, func() { o.r.Start(t) })
 	return t
 }
 
@@ -68,7 +76,7 @@ func (t *Task) progress(s progress.Snapshot) {
 		return
 	}
 	t.last = s
-	t.o.r.Progress(t, s)
+	t.o.emit(t.turn, func() { t.o.r.Progress(t, s) })
 }
 
 // SetTotal implements progress.Meter.
@@ -94,7 +102,7 @@ func (t *Task) AddNote(n Note) {
 		return
 	}
 	t.notes = append(t.notes, n)
-	t.o.r.Note(t, n)
+	t.o.emit(t.turn, func() { t.o.r.Note(t, n) })
 }
 
 // Warn reports a warning about this task.
@@ -104,7 +112,7 @@ func (t *Task) Warn(msg string) {
 	if t.ended {
 		return
 	}
-	t.o.r.Warn(t, msg)
+	t.o.emit(t.turn, func() { t.o.r.Warn(t, msg) })
 }
 
 // collect adds a message to the task's error-messages (renderers call it).
@@ -120,15 +128,14 @@ func (t *Task) End(success bool, fields Object) Result {
 		return r
 	}
 	t.ended = true
-	if !success {
-		// "drop dr: 1 failed" is reported as "drop: 1 failed".
-		verb, _, _ := strings.Cut(t.Action.Command, " ")
-		if t.o.failed[verb] == 0 {
-			t.o.order = append(t.o.order, verb)
+	t.o.emit(t.turn, func() {
+		if !success {
+			// "drop dr: 1 failed" is reported as "drop: 1 failed".
+			verb, _, _ := strings.Cut(t.Action.Command, " ")
+			t.o.countFailure(verb)
 		}
-		t.o.failed[verb]++
-	}
-	t.o.r.End(t, r)
+		t.o.r.End(t, r)
+	})
 	return r
 }
 
@@ -140,10 +147,13 @@ func (o *Output) Record(r Record) {
 }
 
 // Warn reports a warning that belongs to no task.
-func (o *Output) Warn(msg string) {
+func (o *Output) Warn(msg string) { o.WarnIn(context.Background(), msg) }
+
+// WarnIn is Warn in the turn ctx carries, if any.
+func (o *Output) WarnIn(ctx context.Context, msg string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.r.Warn(nil, msg)
+	o.emit(turnOf(ctx), func() { o.r.Warn(nil, msg) })
 }
 
 // SideAction reports housekeeping, e.g. SideAction("recording state in git").
@@ -163,9 +173,17 @@ func (o *Output) Info(msg string) {
 // Fail counts a failure of command that has no task of its own, such as a
 // command-line path that names no file (git has already said so): the
 // failure summary and the exit status include it.
-func (o *Output) Fail(command string) {
+func (o *Output) Fail(command string) { o.FailIn(context.Background(), command) }
+
+// FailIn is Fail in the turn ctx carries, if any.
+func (o *Output) FailIn(ctx context.Context, command string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.emit(turnOf(ctx), func() { o.countFailure(command) })
+}
+
+// countFailure counts a failure of command. o.mu is held.
+func (o *Output) countFailure(command string) {
 	if o.failed[command] == 0 {
 		o.order = append(o.order, command)
 	}

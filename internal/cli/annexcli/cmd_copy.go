@@ -34,7 +34,7 @@ func runCopy(ctx context.Context, g *invocation.Globals, o copyOptions, args []s
 	if s == nil || err != nil {
 		return err
 	}
-	err = s.runItems(ctx, "copy", o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
+	err = s.runItems(ctx, "copy", rm, o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
 		if o.from != "" {
 			return s.getFrom(ctx, "copy", it, rm, o.auto)
 		}
@@ -45,7 +45,7 @@ func runCopy(ctx context.Context, g *invocation.Globals, o copyOptions, args []s
 
 // copyTo sends it to rm and reports it; false means nothing to report.
 func (s *session) copyTo(ctx context.Context, it annex.Item, rm remote.Remote, auto bool) bool {
-	lt := s.lazyTask(s.itemAction("copy", it))
+	lt := s.lazyTask(ctx, s.itemAction("copy", it))
 	opts := annex.CopyOptions{
 		Fast:      s.g.Fast,
 		Auto:      auto,

@@ -71,7 +71,7 @@ func runDrop(ctx context.Context, g *invocation.Globals, o dropOptions, args []s
 	if d.rm, err = s.dropTarget(ctx, o.from); err != nil {
 		return s.finish(ctx, err)
 	}
-	return s.finish(ctx, s.runItems(ctx, "drop", o.seek, args, terms, d.drop))
+	return s.finish(ctx, s.runItems(ctx, "drop", d.rm, o.seek, args, terms, d.drop))
 }
 
 // drop drops one item and reports it; it returns false when there was
@@ -105,7 +105,7 @@ func (d *dropRun) drop(ctx context.Context, it annex.Item) bool {
 	if err == nil && res.Skipped {
 		return false
 	}
-	t := s.out.Begin(a)
+	t := s.out.BeginIn(ctx, a)
 	for _, n := range notes {
 		t.Note(n)
 	}

@@ -39,7 +39,7 @@ func runGet(ctx context.Context, g *invocation.Globals, o getOptions, args []str
 			return s.finish(ctx, err)
 		}
 	}
-	err = s.runItems(ctx, "get", o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
+	err = s.runItems(ctx, "get", from, o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
 		return s.getFrom(ctx, "get", it, from, o.auto)
 	})
 	return s.endTransfers(ctx, err)

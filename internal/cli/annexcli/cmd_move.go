@@ -33,7 +33,7 @@ func runMove(ctx context.Context, g *invocation.Globals, o moveOptions, args []s
 	if s == nil || err != nil {
 		return err
 	}
-	err = s.runItems(ctx, "move", o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
+	err = s.runItems(ctx, "move", rm, o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
 		return s.move(ctx, it, rm, o.to != "")
 	})
 	return s.endTransfers(ctx, err)
@@ -42,7 +42,7 @@ func runMove(ctx context.Context, g *invocation.Globals, o moveOptions, args []s
 // move moves it to or from rm and reports it; false means nothing to
 // report.
 func (s *session) move(ctx context.Context, it annex.Item, rm remote.Remote, to bool) bool {
-	lt := s.lazyTask(s.itemAction("move", it))
+	lt := s.lazyTask(ctx, s.itemAction("move", it))
 	note := "from " + rm.Name() + "..."
 	if to {
 		note = "to " + rm.Name() + "..."

@@ -267,7 +267,7 @@ type syncTransfers struct{ s *session }
 // that remote; with more, Get picks the cheapest that works.
 func (x *syncTransfers) Get(ctx context.Context, it annex.Item, from []remote.Remote) bool {
 	s := x.s
-	lt := s.lazyTask(s.itemAction("get", it))
+	lt := s.lazyTask(ctx, s.itemAction("get", it))
 	opts := annex.GetOptions{Trying: func(rm remote.Remote) { lt.begin().Note("from " + rm.Name() + "...") }}
 	if len(from) == 1 {
 		opts.From = from[0]
@@ -288,7 +288,7 @@ func (x *syncTransfers) Get(ctx context.Context, it annex.Item, from []remote.Re
 // Send implements annex.SyncTransfers.
 func (x *syncTransfers) Send(ctx context.Context, it annex.Item, rm remote.Remote) bool {
 	s := x.s
-	lt := s.lazyTask(s.itemAction("copy", it))
+	lt := s.lazyTask(ctx, s.itemAction("copy", it))
 	opts := annex.CopyOptions{
 		Checking: func() { lt.begin() },
 		Sending:  func() { lt.begin().Note("to " + rm.Name() + "...") },

@@ -53,7 +53,7 @@ func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, ar
 	}
 	// Keys (--all, --key, --unused, a bare repository), --branch and
 	// batch input go through the seeker the transfer commands use.
-	err = s.runItems(ctx, "whereis", f, args, terms, func(ctx context.Context, it annex.Item) bool {
+	err = s.runItems(ctx, "whereis", nil, f, args, terms, func(ctx context.Context, it annex.Item) bool {
 		w, err := s.repo.WhereIs(ctx, it.Key)
 		if err != nil {
 			s.out.Warn(err.Error())

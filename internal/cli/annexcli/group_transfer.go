@@ -13,8 +13,10 @@ import (
 	"github.com/troveproject/trove/internal/annex"
 	"github.com/troveproject/trove/internal/cli/invocation"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/keylock"
 	"github.com/troveproject/trove/internal/transfer"
 	"github.com/troveproject/trove/internal/ui"
+	"github.com/troveproject/trove/internal/uuid"
 )
 
 // transferCommands are the commands that move content between
@@ -77,8 +79,16 @@ var errStopSeek = errors.New("stop seeking")
 // runItems seeks what the command line selects and calls act for every
 // item, with up to jobs items at once (results are reported as they
 // complete); in batch mode it reads items from stdin one at a time. act
-// reports whether it printed a result.
-func (s *session) runItems(ctx context.Context, command string, f seekFlags, args []string, terms []MatchTerm, act func(context.Context, annex.Item) bool) error {
+// reports whether it printed a result. via is the remote the command
+// names (--from, --to), or nil.
+//
+// Without -J or annex.jobs, the git-annex face works on one item at a time
+// as far as anyone can tell, but when every remote the command can touch
+// is local (see overlapWorkers) it overlaps the items' filesystem work:
+// several items run at once, their output is rendered strictly in input
+// order through a ui.Sequence, and transfers with costlier remotes still
+// run one at a time.
+func (s *session) runItems(ctx context.Context, command string, via remote.Remote, f seekFlags, args []string, terms []MatchTerm, act func(context.Context, annex.Item) bool) error {
 	if f.batching() {
 		if len(args) > 0 || f.all || len(f.keys) > 0 || f.unused || f.branch != "" {
 			return annex.ErrSeekConflict
@@ -103,12 +113,114 @@ func (s *session) runItems(ctx context.Context, command string, f seekFlags, arg
 			return nil
 		})
 	})
-	jobs := transferJobs(s.g, s.repo, false)
-	perr := transfer.Parallel(ctx, jobs, items, func(ctx context.Context, it annex.Item) { act(ctx, it) })
+	perr := s.runParallel(ctx, command, via, items, act)
 	if seekErr != nil && !errors.Is(seekErr, errStopSeek) {
 		return seekErr
 	}
 	return perr
+}
+
+// overlapCommands are the item commands whose work on one item does not
+// depend on the output or outcome of the previous ones.
+var overlapCommands = map[string]bool{"get": true, "copy": true, "move": true, "drop": true}
+
+// overlapWorkers returns how many items command may work on at once
+// while looking sequential: 1 unless the git-annex face runs without -J
+// or annex.jobs and every remote it can touch is local (cost at most
+// remote.CheapCost): via, or when via is nil every remote but the web,
+// whose transfers the engine then runs one at a time.
+func (s *session) overlapWorkers(ctx context.Context, command string, via remote.Remote) int {
+	if !overlapCommands[command] || s.g.Face == invocation.FaceTrove || s.g.Jobs != "" {
+		return 1
+	}
+	if _, ok := s.repo.Config().Git().Get("annex.jobs"); ok {
+		return 1
+	}
+	if via != nil {
+		if via.Cost() > remote.CheapCost {
+			return 1
+		}
+	} else {
+		rms, err := s.repo.Remotes(ctx)
+		if err != nil {
+			return 1
+		}
+		for _, rm := range rms {
+			if rm.UUID() != uuid.Web && rm.Cost() > remote.CheapCost {
+				return 1
+			}
+		}
+	}
+	s.repo.SerializeTransfers(remote.CheapCost)
+	return overlapDepth
+}
+
+// overlapDepth is how many items overlapped work runs at once: enough to
+// keep both the CPUs and the file system busy while one item waits on
+// the other.
+var overlapDepth = max(2, 2*runtime.NumCPU())
+
+// overlapWindow is how far overlapped work may run ahead of the output,
+// in items; it bounds the output held back behind a slow item.
+const overlapWindow = 256
+
+// runParallel runs act on items: in overlapped turns (see runItems), or
+// with the -J workers (results reported as they complete). Two items of
+// one key are never worked on at once: the later one waits, as after a
+// sequential run, and finds the work done.
+func (s *session) runParallel(ctx context.Context, command string, via remote.Remote, items iter.Seq[annex.Item], act func(context.Context, annex.Item) bool) error {
+	type work struct {
+		it     annex.Item
+		turn   *ui.Turn // nil unless overlapped
+		unlock func()
+	}
+	workers := s.overlapWorkers(ctx, command, via)
+	var seq *ui.Sequence
+	if workers > 1 {
+		seq = s.out.Sequence(overlapWindow)
+	} else {
+		workers = transferJobs(s.g, s.repo, false)
+	}
+	if workers <= 1 {
+		return transfer.Parallel(ctx, 1, items, func(ctx context.Context, it annex.Item) { act(ctx, it) })
+	}
+	var keys keylock.Set
+	var turnErr error
+	queued := iter.Seq[work](func(yield func(work) bool) {
+		for it := range items {
+			w := work{it: it}
+			if seq != nil {
+				t, err := seq.Next(ctx)
+				if err != nil {
+					turnErr = err
+					return
+				}
+				w.turn = t
+			}
+			// Locked here, in input order, so the earlier item of a key
+			// does the work.
+			w.unlock = keys.Lock(it.Key)
+			if !yield(w) {
+				w.unlock()
+				if w.turn != nil {
+					w.turn.Done()
+				}
+				return
+			}
+		}
+	})
+	err := transfer.Parallel(ctx, workers, queued, func(ctx context.Context, w work) {
+		defer w.unlock()
+		if w.turn != nil {
+			defer w.turn.Done()
+			ctx = ui.WithTurn(ctx, w.turn)
+		}
+		act(ctx, w.it)
+	})
+	if err == nil && turnErr != nil && ctx.Err() == nil {
+		err = turnErr
+	}
+	return err
 }
 
 // openDirected opens the session of copy or move, whose remote is named by
@@ -164,7 +276,7 @@ func (s *session) endTransfers(ctx context.Context, err error) error {
 // of command, reporting the result; it returns false when there was
 // nothing to report (content already here, --auto not wanting it).
 func (s *session) getFrom(ctx context.Context, command string, it annex.Item, rm remote.Remote, auto bool) bool {
-	lt := s.lazyTask(s.itemAction(command, it))
+	lt := s.lazyTask(ctx, s.itemAction(command, it))
 	opts := annex.GetOptions{From: rm, Auto: auto, NumCopies: max(s.g.NumCopies, 0), Trying: func(rm remote.Remote) {
 		lt.begin().Note("from " + rm.Name() + "...")
 	}}

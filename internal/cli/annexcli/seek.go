@@ -138,17 +138,20 @@ func (s *session) itemAction(command string, it annex.Item) ui.Action {
 // counted before the task begins are dropped. Not safe for concurrent
 // begin calls; one goroutine works on one item.
 type lazyTask struct {
-	s *session
-	a ui.Action
-	t *ui.Task
+	s   *session
+	ctx context.Context // carries the item's ui.Turn, if any
+	a   ui.Action
+	t   *ui.Task
 }
 
-func (s *session) lazyTask(a ui.Action) *lazyTask { return &lazyTask{s: s, a: a} }
+func (s *session) lazyTask(ctx context.Context, a ui.Action) *lazyTask {
+	return &lazyTask{s: s, ctx: ctx, a: a}
+}
 
 // begin starts the task if needed and returns it.
 func (l *lazyTask) begin() *ui.Task {
 	if l.t == nil {
-		l.t = l.s.out.Begin(l.a)
+		l.t = l.s.out.BeginIn(l.ctx, l.a)
 	}
 	return l.t
 }
