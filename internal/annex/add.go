@@ -35,8 +35,13 @@ type AddOptions struct {
 	// DryRun reports what would be done without changing anything.
 	DryRun bool
 	// Jobs is how many files are ingested at once (-J); < 1 means 1. With
-	// more than one, results are reported in completion order.
+	// more than one, results are reported in completion order unless
+	// Ordered.
 	Jobs int
+	// Ordered reports results in enumeration order however many Jobs
+	// run, as a sequential add would (the git-annex face overlaps files
+	// without -J this way).
+	Ordered bool
 }
 
 // AddResult is the outcome of adding one file.
@@ -111,18 +116,35 @@ type adder struct {
 
 	mu   sync.Mutex // serialises emit
 	emit func(AddResult)
+
+	// With opts.Ordered: results wait in held until every earlier one
+	// is emitted; window bounds how many are numbered and not yet
+	// emitted.
+	seq, next int
+	held      map[int]AddResult
+	window    chan struct{}
 }
 
-// job is a file to add, found through input.
+// orderWindow is how many files an ordered add may work on ahead of its
+// output.
+const orderWindow = 1024
+
+// job is a file to add, found through input; seq numbers it in
+// enumeration order.
 type job struct {
 	c     candidate
 	input string
+	seq   int
 }
 
 // run enumerates the candidates and adds them with opts.Jobs workers.
 func (a *adder) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if a.opts.Ordered {
+		a.held = map[int]AddResult{}
+		a.window = make(chan struct{}, orderWindow)
+	}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range max(1, a.opts.Jobs) {
@@ -130,15 +152,21 @@ func (a *adder) run(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				a.report(a.addJob(ctx, j))
+				a.reportAt(j.seq, a.addJob(ctx, j))
 			}
 		}()
 	}
 	enumErr := a.enumerate(ctx, func(j job) error {
+		seq, err := a.number(ctx)
+		if err != nil {
+			return err
+		}
+		j.seq = seq
 		select {
 		case jobs <- j:
 			return nil
 		case <-ctx.Done():
+			a.reportAt(seq, AddResult{File: j.c.path, Input: []string{j.input}, Err: &AddError{Path: j.c.path, Err: ctx.Err()}})
 			return ctx.Err()
 		}
 	})
@@ -150,11 +178,53 @@ func (a *adder) run(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// report emits res; emit is never called concurrently.
-func (a *adder) report(res AddResult) {
+// number returns the next result's sequence number, waiting while an
+// ordered add holds a full window of results.
+func (a *adder) number(ctx context.Context) (int, error) {
+	if a.window != nil {
+		select {
+		case a.window <- struct{}{}:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.emit(res)
+	a.seq++
+	return a.seq, nil
+}
+
+// report emits a result found by the enumeration itself.
+func (a *adder) report(ctx context.Context, res AddResult) error {
+	seq, err := a.number(ctx)
+	if err != nil {
+		return err
+	}
+	a.reportAt(seq, res)
+	return nil
+}
+
+// reportAt emits res, the result numbered seq: at once, or in an ordered
+// add once every earlier result is emitted. emit is never called
+// concurrently.
+func (a *adder) reportAt(seq int, res AddResult) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.held == nil {
+		a.emit(res)
+		return
+	}
+	a.held[seq] = res
+	for {
+		r, ok := a.held[a.next+1]
+		if !ok {
+			return
+		}
+		delete(a.held, a.next+1)
+		a.next++
+		a.emit(r)
+		<-a.window
+	}
 }
 
 // enumerate sends every candidate of every input, and reports inputs that
@@ -182,7 +252,9 @@ func (a *adder) enumerate(ctx context.Context, send func(job) error) error {
 		}
 		if !found {
 			if _, err := os.Lstat(a.r.paths.Abs(in)); errors.Is(err, fs.ErrNotExist) {
-				a.report(AddResult{File: in, Input: []string{in}, Err: &NotFoundError{Path: in}})
+				if err := a.report(ctx, AddResult{File: in, Input: []string{in}, Err: &NotFoundError{Path: in}}); err != nil {
+					return err
+				}
 			}
 		}
 	}

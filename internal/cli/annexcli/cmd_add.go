@@ -52,6 +52,10 @@ func runAdd(ctx context.Context, g *invocation.Globals, o addOptions, args []str
 		return err
 	}
 	o.Jobs = addJobs(g, s.repo)
+	if o.Jobs == 1 && implicitJobs(g, s.repo) {
+		// Overlap the files' work, reporting as a sequential add.
+		o.Jobs, o.Ordered = overlapDepth, true
+	}
 	emit := s.addEmitter()
 	if o.batch.enabled {
 		err = o.batch.each(g, func(line string) error {
@@ -113,7 +117,8 @@ func (s *session) addEmitter() func(annex.AddResult) {
 }
 
 // addJobs is how many files add ingests at once: -J, else annex.jobs,
-// else one for the git-annex face and the number of CPUs for trove's.
+// else one for the git-annex face (see implicitJobs) and the number of
+// CPUs for trove's.
 func addJobs(g *invocation.Globals, repo *annex.Repo) int {
 	v := g.Jobs
 	if v == "" {

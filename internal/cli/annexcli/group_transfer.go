@@ -130,10 +130,7 @@ var overlapCommands = map[string]bool{"get": true, "copy": true, "move": true, "
 // remote.CheapCost): via, or when via is nil every remote but the web,
 // whose transfers the engine then runs one at a time.
 func (s *session) overlapWorkers(ctx context.Context, command string, via remote.Remote) int {
-	if !overlapCommands[command] || s.g.Face == invocation.FaceTrove || s.g.Jobs != "" {
-		return 1
-	}
-	if _, ok := s.repo.Config().Git().Get("annex.jobs"); ok {
+	if !overlapCommands[command] || !implicitJobs(s.g, s.repo) {
 		return 1
 	}
 	if via != nil {
@@ -153,6 +150,16 @@ func (s *session) overlapWorkers(ctx context.Context, command string, via remote
 	}
 	s.repo.SerializeTransfers(remote.CheapCost)
 	return overlapDepth
+}
+
+// implicitJobs reports whether the git-annex face runs without -J and
+// annex.jobs, so that it may overlap work it reports sequentially.
+func implicitJobs(g *invocation.Globals, repo *annex.Repo) bool {
+	if g.Face == invocation.FaceTrove || g.Jobs != "" {
+		return false
+	}
+	_, ok := repo.Config().Git().Get("annex.jobs")
+	return !ok
 }
 
 // overlapDepth is how many items overlapped work runs at once: enough to
