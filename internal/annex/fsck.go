@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -170,10 +169,62 @@ func (fc *fscker) enumerate(ctx context.Context, send func(FsckItem) error, begi
 	})
 }
 
-// branchKeys returns every key with a location log in the git-annex branch
-// or the journal, in branch path order.
+// branchKeys returns every key with a location log, in the order
+// git-annex's --all visits them (Annex.Branch.overBranchFileContents):
+// the files of the git-annex branch with the journal committed, in path
+// order, then, when some repository is private, the keys of the private
+// journal in directory order. A key whose log is both in the branch and
+// in the private journal comes twice, as in git-annex.
 func (r *Repo) branchKeys(ctx context.Context) ([]key.Key, error) {
-	seen := map[string]key.Key{}
+	committed, err := r.committedKeyPaths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	private, err := r.branch.PrivateJournalled()
+	if err != nil {
+		return nil, err
+	}
+	var out []key.Key
+	for _, p := range append(committed, private...) {
+		if k, ok := logs.ParseLocationLogPath(p, r.cfg.BranchHash1); ok {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// loggedKeys returns every key with a location log, in the order of
+// git-annex's loggedKeys (Annex.Branch.files): the private journal's
+// first, in directory order, then the branch's with the journal
+// committed, each key once.
+func (r *Repo) loggedKeys(ctx context.Context) ([]key.Key, error) {
+	committed, err := r.committedKeyPaths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	private, err := r.branch.PrivateJournalled()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []key.Key
+	for _, p := range append(private, committed...) {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if k, ok := logs.ParseLocationLogPath(p, r.cfg.BranchHash1); ok {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// committedKeyPaths lists the location log paths of the git-annex branch
+// and the (public) journal, sorted, each once: the branch as it is once
+// the journal is committed, as git-annex commits it before listing.
+func (r *Repo) committedKeyPaths(ctx context.Context) ([]string, error) {
+	seen := map[string]bool{}
 	for e, err := range r.git.LsTree(ctx, "refs/heads/"+branchName) {
 		if err != nil {
 			if errors.Is(err, gitcmd.ErrNotFound) {
@@ -181,18 +232,17 @@ func (r *Repo) branchKeys(ctx context.Context) ([]key.Key, error) {
 			}
 			return nil, fmt.Errorf("list keys in the git-annex branch: %w", err)
 		}
-		if k, ok := logs.ParseLocationLogPath(e.Path, r.cfg.BranchHash1); ok {
-			seen[e.Path] = k
+		if _, ok := logs.ParseLocationLogPath(e.Path, r.cfg.BranchHash1); ok {
+			seen[e.Path] = true
 		}
 	}
-	journal, err := os.ReadDir(filepath.Join(annexDir(r.git), "journal"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	journal, err := r.branch.Journalled()
+	if err != nil {
 		return nil, fmt.Errorf("list keys in the journal: %w", err)
 	}
-	for _, de := range journal {
-		p := logs.BranchPathFromJournal(de.Name())
-		if k, ok := logs.ParseLocationLogPath(p, r.cfg.BranchHash1); ok {
-			seen[p] = k
+	for _, p := range journal {
+		if _, ok := logs.ParseLocationLogPath(p, r.cfg.BranchHash1); ok {
+			seen[p] = true
 		}
 	}
 	paths := make([]string, 0, len(seen))
@@ -200,11 +250,7 @@ func (r *Repo) branchKeys(ctx context.Context) ([]key.Key, error) {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	out := make([]key.Key, len(paths))
-	for i, p := range paths {
-		out[i] = seen[p]
-	}
-	return out, nil
+	return paths, nil
 }
 
 // branchName is the git-annex branch.

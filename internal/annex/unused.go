@@ -134,9 +134,9 @@ func (r *Repo) remoteUnused(ctx context.Context, name string, spec RefSpec, note
 }
 
 // keysIn lists the keys the location log says repository u has, in
-// branch path order.
+// git-annex's loggedKeys order (private journal first).
 func (r *Repo) keysIn(ctx context.Context, u uuid.UUID) ([]key.Key, error) {
-	all, err := r.branchKeys(ctx)
+	all, err := r.loggedKeys(ctx)
 	if err != nil {
 		return nil, err
 	}
