@@ -15,7 +15,7 @@ const testKeyID = "6928610FF4D1979E"
 
 // needGPG returns the path of gpg, skipping the test when it is missing
 // outside CI (in CI a missing gpg fails the test).
-func needGPG(t *testing.T) string {
+func needGPG(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("gpg")
 	if err != nil {
@@ -29,7 +29,7 @@ func needGPG(t *testing.T) string {
 
 // testGPG returns a GPG whose GNUPGHOME is a fresh directory holding the
 // fixture test key; the agent it starts is stopped at cleanup.
-func testGPG(t *testing.T) *GPG {
+func testGPG(t testing.TB) *GPG {
 	t.Helper()
 	needGPG(t)
 	home, err := os.MkdirTemp("", "gpg") // short: agent socket paths are limited

@@ -15,7 +15,8 @@ import (
 
 // SEIPD v1 (RFC 4880 section 5.13) is done here rather than by go-crypto,
 // whose OpenPGP CFB mode XORs byte by byte: the standard library's CFB
-// over the same stream (zero IV, no resynchronisation) is twice as fast.
+// over the same stream (zero IV, no resynchronisation) is twice as fast,
+// and decryption goes through newCFBDecrypter's bulk AES (cfb.go).
 
 const (
 	tagSEIPD   = 18
@@ -36,14 +37,15 @@ func aesCFB(cf packet.CipherFunction, key []byte, decrypt bool) (s cipher.Stream
 	if len(key) != cf.KeySize() {
 		return nil, true, errors.New("session key of the wrong size")
 	}
+	if decrypt {
+		s, err := newCFBDecrypter(key)
+		return s, true, err
+	}
 	b, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, true, err
 	}
 	iv := make([]byte, aes.BlockSize)
-	if decrypt {
-		return cipher.NewCFBDecrypter(b, iv), true, nil //nolint:staticcheck // OpenPGP's mode; integrity is the MDC
-	}
 	return cipher.NewCFBEncrypter(b, iv), true, nil //nolint:staticcheck // OpenPGP's mode; integrity is the MDC
 }
 
