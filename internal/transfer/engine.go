@@ -82,6 +82,11 @@ func OptionsFromConfig(c *config.Config) (Options, error) {
 	}, nil
 }
 
+// quietSize is the size below which a transfer with a local remote
+// (cost at most remote.CheapCost) writes no information file: it ends
+// before anyone could read one.
+const quietSize = 1 << 20
+
 // Engine runs transfers for one repository. It is safe for concurrent use:
 // several workers may transfer different keys at once, and two transfers
 // of the same key exclude each other through the transfer lock.
@@ -211,7 +216,11 @@ func (e *Engine) run(ctx context.Context, d Direction, rm remote.Remote, k key.K
 		e.serialMu.Lock()
 		defer e.serialMu.Unlock()
 	}
-	rec, err := Begin(e.opts.AnnexDir, d, rm.UUID(), k, file, e.clk.Now(), e.opts.Shared)
+	begin := Begin
+	if rm.Cost() <= remote.CheapCost && k.HasSize && k.Size < quietSize {
+		begin = BeginQuiet
+	}
+	rec, err := begin(e.opts.AnnexDir, d, rm.UUID(), k, file, e.clk.Now(), e.opts.Shared)
 	if err != nil {
 		return err
 	}

@@ -312,6 +312,7 @@ func TestWatchRateUpscales(t *testing.T) {
 func TestRecordFilesDuringAndAfter(t *testing.T) {
 	e, s, _ := testEngine(t, Options{})
 	rm := newFakeRemote(t)
+	rm.cost = remote.ExpensiveCost // a small key from a local remote is quiet
 	content := strings.Repeat("y", 200)
 	k := rm.put(t, content)
 	info, lck := InfoPath(e.opts.AnnexDir, Download, rm.u, k), LockPath(e.opts.AnnexDir, Download, rm.u, k)
@@ -345,6 +346,51 @@ func TestRecordFilesDuringAndAfter(t *testing.T) {
 	}
 	assertObject(t, s, k, content)
 	assertGone(t, info, lck, FailedPath(e.opts.AnnexDir, Download, rm.u, k))
+}
+
+// A small key from a local remote gets the transfer lock but no
+// information file; from a costlier remote, or a big key, it gets both.
+func TestQuietRecordForSmallLocalTransfers(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		cost     float64
+		size     int
+		wantInfo bool
+	}{
+		{"small local", remote.CheapCost, 200, false},
+		{"small network", remote.ExpensiveCost, 200, true},
+		{"big local", remote.CheapCost, quietSize, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, s, _ := testEngine(t, Options{})
+			rm := newFakeRemote(t)
+			rm.cost = tc.cost
+			content := strings.Repeat("q", tc.size)
+			k := rm.put(t, content)
+			info, lck := InfoPath(e.opts.AnnexDir, Download, rm.u, k), LockPath(e.opts.AnnexDir, Download, rm.u, k)
+			rm.hook = func(ctx context.Context, n int, k key.Key, dst remote.Sink, m progress.Meter) (bool, error) {
+				_, err := os.Stat(info)
+				if got := err == nil; got != tc.wantInfo {
+					t.Errorf("information file during the transfer: %v, want %v", got, tc.wantInfo)
+				}
+				l, err := lockfile.Open(lck, 0o644)
+				if err != nil {
+					t.Errorf("no transfer lock: %v", err)
+					return false, nil
+				}
+				defer l.Close()
+				if err := l.TryShared(); !errors.Is(err, lockfile.ErrLocked) {
+					t.Errorf("transfer lock not held: %v", err)
+				}
+				return false, nil
+			}
+			if err := e.Download(context.Background(), rm, k, "f", nil); err != nil {
+				t.Fatal(err)
+			}
+			assertObject(t, s, k, content)
+			assertGone(t, info, lck)
+		})
+	}
 }
 
 func TestConcurrentDownloadsOfOneKey(t *testing.T) {

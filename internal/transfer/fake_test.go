@@ -29,6 +29,7 @@ type fakeRemote struct {
 	name string
 	u    uuid.UUID
 	dir  string
+	cost float64 // 0 means remote.CheapCost
 
 	mu      sync.Mutex
 	offsets []int64 // dst.Offset() seen by each Retrieve
@@ -42,7 +43,12 @@ func newFakeRemote(t testing.TB) *fakeRemote {
 
 func (r *fakeRemote) Name() string    { return r.name }
 func (r *fakeRemote) UUID() uuid.UUID { return r.u }
-func (r *fakeRemote) Cost() float64   { return remote.CheapCost }
+func (r *fakeRemote) Cost() float64 {
+	if r.cost == 0 {
+		return remote.CheapCost
+	}
+	return r.cost
+}
 
 func (r *fakeRemote) path(k key.Key) string { return filepath.Join(r.dir, k.File()) }
 

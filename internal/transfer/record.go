@@ -127,6 +127,7 @@ type Record struct {
 	shared   fsutil.Shared
 	lock     *lockfile.File
 	infoPath string
+	quiet    bool // no information file (BeginQuiet)
 
 	mu       sync.Mutex
 	info     Info
@@ -139,6 +140,18 @@ type Record struct {
 // error wrapping ErrInProgress, when the lock is held by anyone else
 // (another goroutine, another Trove, git-annex). The caller must call End.
 func Begin(annexDir string, d Direction, u uuid.UUID, k key.Key, file string, started time.Time, shared fsutil.Shared) (*Record, error) {
+	return begin(annexDir, d, u, k, file, started, shared, false)
+}
+
+// BeginQuiet is Begin without the information file: for a transfer that
+// ends within milliseconds (a small key from a local remote), which no
+// observer could see, the lock alone does the work, at one file creation
+// and removal less.
+func BeginQuiet(annexDir string, d Direction, u uuid.UUID, k key.Key, file string, started time.Time, shared fsutil.Shared) (*Record, error) {
+	return begin(annexDir, d, u, k, file, started, shared, true)
+}
+
+func begin(annexDir string, d Direction, u uuid.UUID, k key.Key, file string, started time.Time, shared fsutil.Shared, quiet bool) (*Record, error) {
 	lckPath := LockPath(annexDir, d, u, k)
 	dir := filepath.Dir(lckPath)
 	l, err := lockfile.Open(lckPath, 0o666)
@@ -171,9 +184,13 @@ func Begin(annexDir string, d Direction, u uuid.UUID, k key.Key, file string, st
 		infoPath: InfoPath(annexDir, d, u, k),
 		info:     Info{Started: started, File: file},
 		minDelta: 100 * 1024,
+		quiet:    quiet,
 	}
 	if k.HasSize {
 		r.minDelta = k.Size / 100
+	}
+	if quiet {
+		return r, nil
 	}
 	if err := writeFile(r.infoPath, r.info.Format()); err != nil {
 		r.release()
@@ -194,7 +211,7 @@ func (r *Record) Progress(bytes int64) {
 	if r.info.HasBytes {
 		last = r.info.Bytes
 	}
-	if bytes-last < max(r.minDelta, 1) || (r.k.HasSize && bytes >= r.k.Size) {
+	if r.quiet || bytes-last < max(r.minDelta, 1) || (r.k.HasSize && bytes >= r.k.Size) {
 		// A complete transfer is about to End, which removes the file.
 		return
 	}
@@ -213,7 +230,9 @@ func (r *Record) End(ok bool) error {
 	if r.lock == nil {
 		return nil
 	}
-	os.Remove(r.infoPath)
+	if !r.quiet {
+		os.Remove(r.infoPath)
+	}
 	r.release()
 	failed := FailedPath(r.annexDir, r.dir, r.u, r.k)
 	if ok {
