@@ -276,11 +276,7 @@ func (e *UnsafeDropError) locationsNote() string {
 		}
 		b.WriteString(header + ":\n")
 		for _, c := range rs {
-			b.WriteString("\t" + string(c.UUID))
-			if d := label(c); d != "" {
-				b.WriteString(" -- " + d)
-			}
-			b.WriteString("\n")
+			b.WriteString("\t" + c.Line() + "\n")
 		}
 	}
 	section("Try making some of these remotes available", avail)
@@ -365,7 +361,7 @@ func (e *UnsafeDropError) remoteNamesHint() string {
 func (e *UnsafeDropError) Wanted() []Copy {
 	out := make([]Copy, len(e.Candidates))
 	for i, c := range e.Candidates {
-		out[i] = Copy{UUID: c.UUID, Description: label(c), Here: c.Here}
+		out[i] = Copy{UUID: c.UUID, Description: c.Label(), Here: c.Here}
 	}
 	return out
 }

@@ -333,11 +333,7 @@ func missingNote(file string, present, needed int, untrusted, dead string) strin
 func listRepos(rs []KnownRepo) string {
 	s := ""
 	for _, k := range rs {
-		label := k.Label()
-		if k.Here {
-			label += " [here]"
-		}
-		s += "\t" + string(k.UUID) + " -- " + label + "\n"
+		s += "\t" + k.Line() + "\n"
 	}
 	return s
 }

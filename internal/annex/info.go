@@ -46,7 +46,7 @@ func (r *Repo) RepoInfo(ctx context.Context, fast bool) (RepoInfo, error) {
 		return info, err
 	}
 	for _, kr := range rs.All() {
-		c := Copy{UUID: kr.UUID, Description: label(kr), Here: kr.Here}
+		c := Copy{UUID: kr.UUID, Description: kr.Label(), Here: kr.Here}
 		switch kr.Trust {
 		case policy.Trusted:
 			info.Trusted = append(info.Trusted, c)
@@ -121,7 +121,7 @@ func (r *Repo) RepoUUIDInfo(ctx context.Context, u uuid.UUID) (RepoUUIDInfo, err
 		return RepoUUIDInfo{}, err
 	}
 	kr := rs.Get(u)
-	info := RepoUUIDInfo{Repo: kr, Description: label(kr), RemoteName: kr.RemoteName}
+	info := RepoUUIDInfo{Repo: kr, Description: kr.Label(), RemoteName: kr.RemoteName}
 	if rem, ok := r.cfg.Remote(info.RemoteName); ok && info.RemoteName != "" {
 		info.Cost, info.HasCost = rem.Cost, true
 		if !rem.HasCost {

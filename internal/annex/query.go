@@ -29,17 +29,11 @@ type Copy struct {
 	URLs []string
 }
 
-// Line is the repository as whereis and info list it:
-// "UUID -- desc [remote] [here]", or the bare UUID when nothing is known.
+// Line is the repository as whereis and info list it (KnownRepo.Line):
+// "UUID -- desc [remote]" with this repository marked "[here]", or the
+// bare UUID when nothing is known.
 func (c Copy) Line() string {
-	d := c.Description
-	if c.Here {
-		d = strings.TrimSpace(d + " [here]")
-	}
-	if d == "" {
-		return string(c.UUID)
-	}
-	return string(c.UUID) + " -- " + d
+	return uuidLine(c.UUID, hereLabel(c.Description, c.Here))
 }
 
 // RemoteURLs are the URLs a remote (the web) lists for a key.
@@ -93,7 +87,7 @@ func (r *Repo) whereIs(ctx context.Context, k key.Key, locs []uuid.UUID) (WhereI
 	var urls []string
 	for _, u := range locs {
 		kr := rs.Get(u)
-		c := Copy{UUID: u, Description: label(kr), Here: kr.Here, URLs: []string{}}
+		c := Copy{UUID: u, Description: kr.Label(), Here: kr.Here, URLs: []string{}}
 		if u == uuid.Web || u == uuid.BitTorrent {
 			if urls == nil {
 				if urls, err = r.URLs(ctx, k); err != nil {
@@ -121,18 +115,6 @@ func (r *Repo) whereIs(ctx context.Context, k key.Key, locs []uuid.UUID) (WhereI
 		}
 	}
 	return w, nil
-}
-
-// label is how git-annex names a repository in whereis and info: its
-// description, with the remote's name in brackets unless it is the same.
-func label(kr KnownRepo) string {
-	switch {
-	case kr.RemoteName == "":
-		return kr.Description
-	case kr.Description == "" || kr.Description == kr.RemoteName:
-		return "[" + kr.RemoteName + "]"
-	}
-	return kr.Description + " [" + kr.RemoteName + "]"
 }
 
 // isBitTorrentURL reports whether the bittorrent special remote claims url.

@@ -18,21 +18,66 @@ const trustLogPath = "trust.log"
 type KnownRepo struct {
 	UUID        uuid.UUID
 	Description string // from uuid.log; "" when none is recorded
-	RemoteName  string // the git remote with this UUID, if any
-	Here        bool
-	Trust       policy.TrustLevel
+	// Described is set when uuid.log has an entry for the repository,
+	// even an empty one (this repository always counts as described, as
+	// in git-annex).
+	Described  bool
+	RemoteName string // the git remote with this UUID, if any
+	Here       bool
+	Trust      policy.TrustLevel
 }
 
-// Label is how git-annex names the repository in whereis and info:
-// "desc [remote]", "[remote]", or the description alone for here.
+// Label is how git-annex names the repository (Remote.uuidDescriptions):
+// the description with the remote's name added as "desc [name]", or
+// "[name]" when the description is empty or equals the name; the bare
+// remote name when uuid.log has no entry for it; the bare description
+// when no remote has the UUID; "" when nothing is known. It says nothing
+// of here: see HereLabel.
 func (k KnownRepo) Label() string {
 	switch {
-	case k.RemoteName != "" && k.Description != "":
-		return k.Description + " [" + k.RemoteName + "]"
-	case k.RemoteName != "":
+	case k.RemoteName == "":
+		return k.Description
+	case !k.Described:
+		return k.RemoteName
+	case k.Description == "" || k.Description == k.RemoteName:
 		return "[" + k.RemoteName + "]"
 	}
-	return k.Description
+	return k.Description + " [" + k.RemoteName + "]"
+}
+
+// HereLabel is the label git-annex lists the repository under in whereis,
+// info and fsck (Remote.prettyPrintUUIDsWith): Label, with this
+// repository marked as "desc [here]", "[here]" when its label is "here",
+// or "here" alone when it has none.
+func (k KnownRepo) HereLabel() string {
+	return hereLabel(k.Label(), k.Here)
+}
+
+// hereLabel marks label as git-annex marks this repository's.
+func hereLabel(label string, here bool) string {
+	switch {
+	case !here:
+		return label
+	case label == "":
+		return "here"
+	case label == "here":
+		return "[here]"
+	}
+	return label + " [here]"
+}
+
+// Line is the repository as git-annex's prettyPrintUUIDs lists it, without
+// the leading tab: "UUID -- label", or the bare UUID when it has no label.
+func (k KnownRepo) Line() string {
+	return uuidLine(k.UUID, k.HereLabel())
+}
+
+// uuidLine is "u -- label", or u alone when label is empty.
+func uuidLine(u uuid.UUID, label string) string {
+	if label == "" {
+		return string(u)
+	}
+	return string(u) + " -- " + label
 }
 
 // Repos is the set of known repositories, loaded once per command.
@@ -89,7 +134,8 @@ func (r *Repo) loadRepos(ctx context.Context) (*Repos, error) {
 		return nil, err
 	}
 	for u, d := range descs {
-		get(u).Description = d
+		k := get(u)
+		k.Description, k.Described = d, true
 	}
 	if _, ok := descs[uuid.Web]; !ok {
 		get(uuid.Web).Description = "web"
@@ -116,7 +162,8 @@ func (r *Repo) loadRepos(ctx context.Context) (*Repos, error) {
 			}
 		}
 	}
-	get(r.here).Here = true
+	here := get(r.here)
+	here.Here, here.Described = true, true
 	if err := r.untrustExports(ctx, rs); err != nil {
 		return nil, err
 	}
