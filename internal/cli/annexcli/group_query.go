@@ -22,6 +22,7 @@ func queryCommands(g *invocation.Globals) []*cobra.Command {
 		newCalcKeyCommand(g),
 		newExamineKeyCommand(g),
 		newContentLocationCommand(g),
+		newDropKeyCommand(g),
 	}
 }
 
