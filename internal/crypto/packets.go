@@ -3,6 +3,7 @@ package crypto
 import (
 	"bufio"
 	"compress/bzip2"
+	"crypto/cipher"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -22,8 +23,10 @@ const (
 // openEncrypted reads the packets of a passphrase-encrypted message up to
 // its encrypted data packet and returns the decrypted contents. Reading
 // them to the end and closing the reader checks the integrity (MDC or
-// AEAD tags); Close reports a mismatch.
-func openEncrypted(in io.Reader, passphrase []byte) (io.ReadCloser, error) {
+// AEAD tags); Close reports a mismatch. The contents of a SEIPD v1 packet
+// encrypted with AES are opened by openV1 (newMDCReader, or
+// openWholeMDC).
+func openEncrypted(in io.Reader, passphrase []byte, openV1 func(io.Reader, cipher.Stream) (io.ReadCloser, error)) (io.ReadCloser, error) {
 	var skesks []*packet.SymmetricKeyEncrypted
 	for {
 		p, err := packet.Read(in)
@@ -48,7 +51,7 @@ func openEncrypted(in io.Reader, passphrase []byte) (io.ReadCloser, error) {
 					if err != nil || !ok {
 						return p.Decrypt(cf, key)
 					}
-					return newMDCReader(p.Contents, cfb)
+					return openV1(p.Contents, cfb)
 				})
 			}
 			return decryptWith(skesks, passphrase, p.Decrypt)

@@ -120,17 +120,27 @@ func DecryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
 
 func decryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
 	in := bufio.NewReaderSize(src, ioBufSize)
-	body, err := openEncrypted(in, passphrase)
+	body, err := openEncrypted(in, passphrase, openWholeMDC)
 	if err != nil {
 		return err
+	}
+	buf := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(buf)
+	if w, ok := body.(*wholeBody); ok {
+		defer w.release()
+		handled, err := writeWhole(dst, w.b, *buf)
+		if err != nil {
+			return err
+		}
+		if handled {
+			return endOfMessage(in)
+		}
 	}
 	plain := bufio.NewReaderSize(body, ioBufSize)
 	lit, err := openLiteral(plain)
 	if err != nil {
 		return err
 	}
-	buf := copyBufs.Get().(*[]byte)
-	defer copyBufs.Put(buf)
 	if _, err := io.CopyBuffer(dst, lit, *buf); err != nil {
 		return err
 	}
@@ -142,6 +152,11 @@ func decryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
 	if err := body.Close(); err != nil {
 		return err
 	}
+	return endOfMessage(in)
+}
+
+// endOfMessage checks that nothing follows the encrypted packet.
+func endOfMessage(in *bufio.Reader) error {
 	if _, err := in.Peek(1); err != io.EOF {
 		return errors.New("data after the encrypted packet")
 	}
