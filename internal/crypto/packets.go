@@ -26,9 +26,13 @@ const (
 // AEAD tags); Close reports a mismatch. The contents of a SEIPD v1 packet
 // encrypted with AES are opened by openV1 (newMDCReader, or
 // openWholeMDC).
-func openEncrypted(in io.Reader, passphrase []byte, openV1 func(io.Reader, cipher.Stream) (io.ReadCloser, error)) (io.ReadCloser, error) {
-	var skesks []*packet.SymmetricKeyEncrypted
+func openEncrypted(in *bufio.Reader, passphrase []byte, openV1 func(io.Reader, cipher.Stream) (io.ReadCloser, error)) (io.ReadCloser, error) {
+	var skesks []skesk
 	for {
+		if s, ok := readIterSKESK(in); ok {
+			skesks = append(skesks, s)
+			continue
+		}
 		p, err := packet.Read(in)
 		if err == io.EOF {
 			return nil, errors.New("no encrypted data in the message")
@@ -65,7 +69,7 @@ func openEncrypted(in io.Reader, passphrase []byte, openV1 func(io.Reader, ciphe
 
 // decryptWith derives the session key from the first SKESK packet the
 // passphrase opens and starts decryption with it.
-func decryptWith(skesks []*packet.SymmetricKeyEncrypted, passphrase []byte,
+func decryptWith(skesks []skesk, passphrase []byte,
 	decrypt func(packet.CipherFunction, []byte) (io.ReadCloser, error)) (io.ReadCloser, error) {
 	for _, s := range skesks {
 		key, cf, err := s.Decrypt(passphrase)
