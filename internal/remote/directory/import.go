@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -17,15 +18,69 @@ import (
 )
 
 // contentID is git-annex's content identifier of a file in a directory
-// remote: its InodeCache "inode size mtime nanoseconds" (inode 0 with
-// ignoreinodes=yes).
+// remote: its InodeCache as git-annex shows one, "inode size seconds
+// fraction" (inode 0 with ignoreinodes=yes), where the fraction is the
+// digits after the decimal point of the mtime with trailing zeros
+// dropped ("05" for 0.05 s; empty for a whole second, leaving a trailing
+// space, as git-annex writes it).
 func (r *Remote) contentID(fi fs.FileInfo) remote.ContentID {
 	var ino uint64
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && !r.IgnoreInodes() {
 		ino = st.Ino
 	}
 	mt := fi.ModTime()
-	return remote.ContentID(fmt.Sprintf("%d %d %d %d", ino, fi.Size(), mt.Unix(), mt.Nanosecond()))
+	frac := strings.TrimRight(fmt.Sprintf("%09d", mt.Nanosecond()), "0")
+	return remote.ContentID(fmt.Sprintf("%d %d %d %s", ino, fi.Size(), mt.Unix(), frac))
+}
+
+// idStamp is a parsed content identifier: the values git-annex compares.
+type idStamp struct {
+	ino, size, sec uint64
+	nanos          int
+}
+
+// parseID parses a content identifier as git-annex reads one: the
+// fraction is the digits after the decimal point of the mtime.
+func parseID(id remote.ContentID) (idStamp, bool) {
+	f := strings.Split(string(id), " ")
+	if len(f) < 3 {
+		return idStamp{}, false
+	}
+	var st idStamp
+	var err error
+	if st.ino, err = strconv.ParseUint(f[0], 10, 64); err != nil {
+		return idStamp{}, false
+	}
+	if st.size, err = strconv.ParseUint(f[1], 10, 64); err != nil {
+		return idStamp{}, false
+	}
+	if st.sec, err = strconv.ParseUint(f[2], 10, 64); err != nil {
+		return idStamp{}, false
+	}
+	if len(f) > 3 && f[3] != "" {
+		d := f[3]
+		if len(d) > 9 || strings.Trim(d, "0123456789") != "" {
+			return idStamp{}, false
+		}
+		st.nanos, _ = strconv.Atoi(d + strings.Repeat("0", 9-len(d)))
+	}
+	return st, true
+}
+
+// sameID reports whether two content identifiers name the same version
+// of a file, comparing values as git-annex does rather than text.
+func sameID(a, b remote.ContentID) bool {
+	if a == b {
+		return true
+	}
+	sa, oka := parseID(a)
+	sb, okb := parseID(b)
+	return oka && okb && sa == sb
+}
+
+// containsID reports whether ids holds one naming the version id names.
+func containsID(ids []remote.ContentID, id remote.ContentID) bool {
+	return slices.ContainsFunc(ids, func(c remote.ContentID) bool { return sameID(c, id) })
 }
 
 // isTempName reports whether a file name is one an export writes while
@@ -91,7 +146,7 @@ func (r *Remote) RetrieveImport(ctx context.Context, loc remote.ExportLocation, 
 	if err != nil {
 		return fmt.Errorf("import %s: %w", p, err)
 	}
-	if r.contentID(fi) != cid {
+	if !sameID(r.contentID(fi), cid) {
 		return changed(loc, r.dir)
 	}
 	m.SetTotal(fi.Size())
@@ -101,7 +156,7 @@ func (r *Remote) RetrieveImport(ctx context.Context, loc remote.ExportLocation, 
 	if err := copyStream(ctx, dst, f, m); err != nil {
 		return fmt.Errorf("import %s: %w", p, err)
 	}
-	if fi, err := f.Stat(); err != nil || r.contentID(fi) != cid {
+	if fi, err := f.Stat(); err != nil || !sameID(r.contentID(fi), cid) {
 		return changed(loc, r.dir)
 	}
 	return nil
@@ -129,7 +184,7 @@ func (r *Remote) StoreExportWithContentID(ctx context.Context, src remote.Source
 	if err != nil {
 		return "", err
 	}
-	if cur != "" && !slices.Contains(overwritable, cur) {
+	if cur != "" && !containsID(overwritable, cur) {
 		return "", fmt.Errorf("not overwriting %s in %s, which was changed there (import it first): %w", loc, r.dir, remote.ErrContentChanged)
 	}
 	if err := r.StoreExport(ctx, src, k, loc, m); err != nil {
@@ -144,7 +199,7 @@ func (r *Remote) RemoveExportWithContentID(ctx context.Context, k key.Key, loc r
 	if err != nil || cur == "" {
 		return err
 	}
-	if !slices.Contains(removable, cur) {
+	if !containsID(removable, cur) {
 		return fmt.Errorf("not removing %s from %s, which was changed there (import it first): %w", loc, r.dir, remote.ErrContentChanged)
 	}
 	return r.RemoveExport(ctx, k, loc)
@@ -153,7 +208,7 @@ func (r *Remote) RemoveExportWithContentID(ctx context.Context, k key.Key, loc r
 // CheckPresentExportWithContentID implements remote.Importer.
 func (r *Remote) CheckPresentExportWithContentID(ctx context.Context, k key.Key, loc remote.ExportLocation, cids []remote.ContentID) (bool, error) {
 	cur, err := r.currentID(loc)
-	return cur != "" && slices.Contains(cids, cur), err
+	return cur != "" && containsID(cids, cur), err
 }
 
 // RemoveExportDirectoryWhenEmpty implements remote.Importer.

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -161,5 +162,53 @@ func TestRetrieveImport(t *testing.T) {
 	}
 	if _, err := os.Stat(p); !os.IsNotExist(err) {
 		t.Errorf("file still there after removal: %v", err)
+	}
+}
+
+// The content identifier is git-annex's showInodeCache of a high-resolution
+// mtime: the fraction keeps its leading zeros and drops trailing ones.
+func TestContentIDFormat(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := os.WriteFile(p, []byte("12345"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := &Remote{dir: dir, cfg: remote.Config{}}
+	for _, tc := range []struct {
+		nanos int
+		frac  string
+	}{
+		{50_000_000, "05"},
+		{123_456_789, "123456789"},
+		{120_000_000, "12"},
+		{7, "000000007"},
+		{0, ""},
+	} {
+		mt := time.Unix(1700000000, int64(tc.nanos))
+		if err := os.Chtimes(p, mt, mt); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ino := fi.Sys().(*syscall.Stat_t).Ino
+		want := remote.ContentID(fmt.Sprintf("%d 5 1700000000 %s", ino, tc.frac))
+		got := r.contentID(fi)
+		if got != want {
+			t.Errorf("nanos %d: contentID %q, want %q", tc.nanos, got, want)
+		}
+		if !sameID(got, want) {
+			t.Errorf("nanos %d: sameID(%q, %q) = false", tc.nanos, got, want)
+		}
+	}
+	if sameID("1 5 1700000000 05", "1 5 1700000000 5") {
+		t.Error("0.05 s and 0.5 s compare equal")
+	}
+	if !sameID("1 5 1700000000 5", "1 5 1700000000 500") {
+		t.Error("0.5 s written two ways compares unequal")
+	}
+	if !sameID("1 5 1700000000 ", "1 5 1700000000") {
+		t.Error("a whole second written with and without the empty fraction compares unequal")
 	}
 }
