@@ -200,10 +200,7 @@ func (s *session) infoItem(ctx context.Context, arg string, size func(int64) str
 		}
 		r := &infoReport{s: s, a: ui.Action{Command: "info " + name, Input: []string{arg}}}
 		r.add("uuid", string(u), string(u))
-		desc := info.Description
-		if info.Repo.Here {
-			desc = strings.TrimSpace(desc + " [here]")
-		}
+		desc := infoDescription(info.Description, info.Repo.Here)
 		r.add("description", desc, desc)
 		r.add("trust", info.Repo.Trust.String(), info.Repo.Trust.String())
 		if info.RemoteName != "" {
@@ -235,4 +232,18 @@ func (s *session) infoItem(ctx context.Context, arg string, size func(int64) str
 		Human:  "info " + arg + " (" + note + ") failed",
 	})
 	return nil
+}
+
+// infoDescription is the "description" git-annex's info shows for a
+// repository labelled label: this repository's as "label [here]", or as
+// "[here]" alone when it is undescribed or described as "here" (unlike
+// whereis's lists, which show an undescribed one as "here").
+func infoDescription(label string, here bool) string {
+	switch {
+	case !here:
+		return label
+	case label == "" || label == "here":
+		return "[here]"
+	}
+	return label + " [here]"
 }
