@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
@@ -121,9 +122,11 @@ func (s *Store) removeLockFile(object string) {
 	_ = fsutil.FreezeDir(keyDir, s.opts.Shared) // best effort: the lock file is what matters here
 }
 
-// Remove deletes the locked content, its .lck file and its key directory
-// (hash directories stay), as git-annex's removeAnnex does. It requires a
-// lock from LockForRemoval; Release it afterwards.
+// Remove deletes the locked content, its .lck file, its key directory and
+// the hash directories above it that are left empty, as git-annex's
+// removeAnnex does. It requires a lock from LockForRemoval; Release it
+// afterwards. An ingest racing with the removal of its hash directory
+// (in this process or another) creates it again.
 func (l *ContentLock) Remove() error {
 	if !l.exclusive {
 		return fmt.Errorf("remove %s: content lock is shared, not held for removal", l.k)
@@ -139,7 +142,8 @@ func (l *ContentLock) Remove() error {
 }
 
 // cleanObject thaws object's key directory, runs f (which disposes of the
-// object), then removes the .lck and the key directory.
+// object), then removes the .lck, the key directory and the hash
+// directories left empty (git-annex's cleanObjectLoc).
 func (s *Store) cleanObject(object string, f func() error) error {
 	keyDir := filepath.Dir(object)
 	if err := fsutil.ThawDir(keyDir); err != nil {
@@ -155,7 +159,24 @@ func (s *Store) cleanObject(object string, f func() error) error {
 	if err := os.Remove(keyDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove %s: %w", keyDir, err)
 	}
+	s.removeEmptyHashDirs(filepath.Dir(keyDir))
 	return nil
+}
+
+// removeEmptyHashDirs removes dir and its parents below the objects
+// directory for as long as they are empty. A directory that is not empty
+// (or cannot be removed) ends it: rmdir(2) never removes a directory in
+// which another process has just created a key directory. Removed
+// directories are forgotten by ensureDir's cache, and a concurrent ingest
+// that finds its cached hash directory gone creates it again (commit).
+func (s *Store) removeEmptyHashDirs(dir string) {
+	for dir != s.objects && strings.HasPrefix(dir, s.objects+string(filepath.Separator)) {
+		s.forgetDir(dir)
+		if os.Remove(dir) != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
 }
 
 // Drop removes k's content under a removal lock. Dropping absent content is

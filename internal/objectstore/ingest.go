@@ -321,11 +321,12 @@ func (s *Store) commit(k key.Key, tmp string, freeze bool) error {
 			break
 		}
 		// Another process may have stored k meanwhile (and frozen the
-		// key directory), or removed a cached hash directory.
+		// key directory), or removed a hash directory (a drop removes
+		// the ones it leaves empty) before or while it was created.
 		if _, ok, ferr := s.Find(k); ferr == nil && ok {
 			return os.Remove(tmp)
 		}
-		if attempt > 0 || !errors.Is(err, fs.ErrNotExist) {
+		if attempt >= hashDirRetries || !(errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrExist)) {
 			return err
 		}
 		s.forgetDir(filepath.Dir(keyDir))
@@ -335,6 +336,10 @@ func (s *Store) commit(k key.Key, tmp string, freeze bool) error {
 	}
 	return nil
 }
+
+// hashDirRetries bounds how often commit creates a hash directory again
+// that drops keep removing; each drop removes it only when it is empty.
+const hashDirRetries = 64
 
 func (s *Store) renameIntoKeyDir(tmp, dest, keyDir string) error {
 	if err := s.ensureDir(filepath.Dir(keyDir)); err != nil {

@@ -36,7 +36,9 @@ func (s *Store) walkKeys(ctx context.Context, dir, rel string, depth int, yield 
 	}
 	ents, err := readDirUnsorted(dir, depth < 2)
 	if err != nil {
-		if depth == 0 && errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) {
+			// No objects yet, or a hash directory a drop removed
+			// since its parent was listed: nothing in it.
 			return true
 		}
 		return yield(key.Key{}, fmt.Errorf("list objects: %w", err))
