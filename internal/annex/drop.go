@@ -103,7 +103,7 @@ func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropRe
 		}
 		res.Copies = v.have
 	}
-	if err := lock.Remove(); err != nil {
+	if err := r.removeContent(ctx, lock, opts.Note); err != nil {
 		return DropResult{}, fmt.Errorf("drop %s: %w", it.describe(), err)
 	}
 	res.Dropped = true
@@ -213,6 +213,8 @@ type dropState struct {
 	once sync.Once
 	d    *dropper
 	err  error
+	// depop turns unlocked files back into pointer files (populate.go).
+	depop depopulation
 }
 
 func (r *Repo) dropper(ctx context.Context) (*dropper, error) {

@@ -21,7 +21,8 @@ import (
 // removed reports whether content was removed. Content in use (locked by
 // a running get, drop or git-annex) fails with an error wrapping
 // objectstore.ErrContentLocked that names the key. Safe for concurrent
-// use on different keys; unlocked work-tree copies are left as they are.
+// use on different keys. Unlocked work-tree files holding the content
+// unmodified become pointer files again (see removeContent).
 func (r *Repo) DropKey(ctx context.Context, k key.Key) (removed bool, err error) {
 	lock, err := r.objects.LockForRemoval(ctx, k)
 	switch {
@@ -31,7 +32,7 @@ func (r *Repo) DropKey(ctx context.Context, k key.Key) (removed bool, err error)
 		return false, fmt.Errorf("dropkey %s: %w (retry when the other command is done)", k, err)
 	}
 	defer func() { _ = lock.Release() }() // a failed release leaves only a stale lock file
-	if err := lock.Remove(); err != nil {
+	if err := r.removeContent(ctx, lock, nil); err != nil {
 		return false, fmt.Errorf("dropkey %s: %w", k, err)
 	}
 	now := r.now()

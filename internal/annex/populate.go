@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/objectstore"
 	"github.com/troveproject/trove/internal/pointer"
 )
 
@@ -99,4 +101,142 @@ func (r *Repo) refreshIndex(ctx context.Context, paths []string) error {
 		paths = paths[n:]
 	}
 	return ctx.Err()
+}
+
+// depopulation is what the drops of one command share to turn unlocked
+// work-tree files back into pointer files: the index's unlocked files by
+// key (read once, on the first drop that needs it) and the files to
+// refresh in git's index when the command ends. Safe for concurrent use.
+type depopulation struct {
+	once     sync.Once
+	unlocked map[key.Key][]string
+	err      error
+
+	mu      sync.Mutex
+	inodes  *inodeCache
+	restage []string
+}
+
+// unlockedFiles returns the unlocked files of the index that refer to k.
+func (r *Repo) unlockedFiles(ctx context.Context, k key.Key) ([]string, error) {
+	d := &r.drops.depop
+	d.once.Do(func() {
+		d.unlocked = map[key.Key][]string{}
+		d.err = r.Files(ctx, FilesOptions{}, func(f AnnexedFile, err error) error {
+			if err == nil && f.Unlocked {
+				d.unlocked[f.Key] = append(d.unlocked[f.Key], f.Path)
+			}
+			return nil
+		})
+		if d.err != nil {
+			d.err = fmt.Errorf("list the unlocked files: %w", d.err)
+		}
+	})
+	return d.unlocked[k], d.err
+}
+
+// removeContent removes the content lock holds for removal, then turns
+// every unlocked work-tree file that still holds that content back into
+// a pointer file, as git-annex's removeAnnex does. A file that was
+// modified (neither its inode cache entry nor its content matches the
+// key) is left alone. The depopulated files' index entries are refreshed
+// when the command commits (RestageDepopulated), so `git status` shows
+// them unmodified.
+//
+// note, when not nil, receives git-annex's "checksum..." for each file
+// whose content has to be hashed to know that it is unmodified.
+func (r *Repo) removeContent(ctx context.Context, lock *objectstore.ContentLock, note func(string)) error {
+	if err := lock.Remove(); err != nil {
+		return err
+	}
+	return r.depopulate(ctx, lock.Key(), note)
+}
+
+// depopulate replaces the unlocked files holding k's content with its
+// pointer file.
+func (r *Repo) depopulate(ctx context.Context, k key.Key, note func(string)) error {
+	if r.git.Top == "" {
+		return nil
+	}
+	paths, err := r.unlockedFiles(ctx, k)
+	if err != nil || len(paths) == 0 {
+		return err
+	}
+	d := &r.drops.depop
+	d.mu.Lock()
+	if d.inodes == nil {
+		d.inodes = r.newInodeCache()
+	}
+	ic := d.inodes
+	d.mu.Unlock()
+	for _, p := range paths {
+		done, err := r.depopulateFile(ctx, ic, p, k, note)
+		if err != nil {
+			return err
+		}
+		if done {
+			d.mu.Lock()
+			d.restage = append(d.restage, p)
+			d.mu.Unlock()
+		}
+	}
+	return nil
+}
+
+// depopulateFile writes k's pointer file over the work-tree file at path
+// when it holds k's content unmodified, keeping its mode and mtime (as
+// git-annex does, so git need not smudge it again). It reports whether it
+// wrote the file; a missing file, a symlink, a pointer file or modified
+// content is left alone.
+func (r *Repo) depopulateFile(ctx context.Context, ic *inodeCache, path string, k key.Key, note func(string)) (bool, error) {
+	abs := r.paths.Abs(path)
+	fi, err := os.Lstat(abs)
+	if err != nil || !fi.Mode().IsRegular() {
+		return false, nil
+	}
+	if fi.Size() <= pointer.MaxSize {
+		if data, err := os.ReadFile(abs); err == nil {
+			if _, ok := pointer.Parse(data); ok {
+				return false, nil
+			}
+		}
+	}
+	if _, known := ic.lookup(fi); !known && (!k.HasSize || k.Size == fi.Size()) && note != nil {
+		note("checksum...")
+	}
+	ok, err := r.unmodified(ctx, ic, abs, k)
+	if err != nil || !ok {
+		return false, nil // modified or unreadable: git-annex leaves it
+	}
+	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".trove-depopulate")
+	err = os.WriteFile(tmp, pointer.File(k), fi.Mode().Perm())
+	if err == nil {
+		err = os.Chmod(tmp, fi.Mode().Perm())
+	}
+	if err == nil {
+		err = os.Chtimes(tmp, fi.ModTime(), fi.ModTime())
+	}
+	if err == nil {
+		err = os.Rename(tmp, abs)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return false, fmt.Errorf("replace %s with its pointer file after dropping its content: %w (run `git annex fsck %s` to check it)", path, err, path)
+	}
+	return true, nil
+}
+
+// RestageDepopulated refreshes git's index for the unlocked files that
+// drops turned back into pointer files, so that `git status` shows them
+// unmodified. Commit calls it; it is idempotent.
+func (r *Repo) RestageDepopulated(ctx context.Context) error {
+	d := &r.drops.depop
+	d.mu.Lock()
+	paths := d.restage
+	d.restage = nil
+	d.mu.Unlock()
+	if len(paths) == 0 {
+		return nil
+	}
+	return r.refreshIndex(ctx, paths)
 }

@@ -208,6 +208,9 @@ func (r *Repo) Config() *config.Config { return r.cfg }
 // Commit records the journalled changes in the git-annex branch. It
 // reports whether there was anything to commit.
 func (r *Repo) Commit(ctx context.Context) (bool, error) {
+	if err := r.RestageDepopulated(ctx); err != nil {
+		return false, err
+	}
 	if err := r.syncObjects(ctx); err != nil {
 		return false, err
 	}
