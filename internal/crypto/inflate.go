@@ -140,12 +140,13 @@ var (
 
 // huffman decodes the symbols of one compressed block. The bit buffer
 // and the output live in locals through the loop (the hot path of
-// decryption).
+// decryption): ob is the output's room (up to the limit), o the length
+// written.
 func (d *inflater) huffman(lit, dist *huffTable) (err error) {
 	in, pos, buf, n := d.in, d.pos, d.buf, d.n
-	out, limit := d.out, d.max
+	ob, o := d.room(0), len(d.out)
 	lt, lmask, lbits := lit.t, uint64(1)<<lit.primaryBits-1, lit.primaryBits
-	defer func() { d.pos, d.buf, d.n, d.out = pos, buf, n, out }()
+	defer func() { d.pos, d.buf, d.n, d.out = pos, buf, n, ob[:o] }()
 	for {
 		// 48 bits: a length code and its extra bits, a distance code
 		// and its extra bits.
@@ -175,10 +176,16 @@ func (d *inflater) huffman(lit, dist *huffTable) (err error) {
 		n -= k
 		sym := e >> 16
 		if sym < 256 {
-			if len(out) >= limit {
-				return errInflateLarge
+			if o >= len(ob) {
+				d.out = ob[:o]
+				more := d.room(1)
+				if more == nil {
+					return errInflateLarge
+				}
+				ob = more
 			}
-			out = append(out, byte(sym))
+			ob[o] = byte(sym)
+			o++
 			continue
 		}
 		if sym == 256 {
@@ -202,21 +209,40 @@ func (d *inflater) huffman(lit, dist *huffTable) (err error) {
 		distance := int(distBase[dsym]) + int(buf&(1<<x-1))
 		buf >>= x
 		n -= x
-		if distance > len(out) {
+		if distance > o {
 			return errInflateDist
 		}
-		if len(out)+length > limit {
-			return errInflateLarge
+		if o+length > len(ob) {
+			d.out = ob[:o]
+			more := d.room(length)
+			if more == nil {
+				return errInflateLarge
+			}
+			ob = more
 		}
-		from := len(out) - distance
+		from := o - distance
 		if distance >= length {
-			out = append(out, out[from:from+length]...)
-			continue
+			copy(ob[o:o+length], ob[from:from+length])
+		} else {
+			for i := range length {
+				ob[o+i] = ob[from+i]
+			}
 		}
-		for i := range length {
-			out = append(out, out[from+i])
-		}
+		o += length
 	}
+}
+
+// room returns d.out extended to its capacity, grown first when it has
+// less than k bytes to spare, never past the limit: nil when k bytes
+// would pass it.
+func (d *inflater) room(k int) []byte {
+	if len(d.out)+k > d.max {
+		return nil
+	}
+	if cap(d.out)-len(d.out) < k {
+		d.out = append(d.out, make([]byte, max(k, cap(d.out)/2, 4096))...)[:len(d.out)]
+	}
+	return d.out[:min(cap(d.out), d.max)]
 }
 
 // huffTable decodes one canonical Huffman code: entries are indexed by
