@@ -228,15 +228,16 @@ func (r *Repo) depopulateFile(ctx context.Context, ic *inodeCache, path string, 
 
 // RestageDepopulated refreshes git's index for the unlocked files that
 // drops turned back into pointer files, so that `git status` shows them
-// unmodified. Commit calls it; it is idempotent.
-func (r *Repo) RestageDepopulated(ctx context.Context) error {
+// unmodified, and reports whether there were any. Commit calls it; it is
+// idempotent.
+func (r *Repo) RestageDepopulated(ctx context.Context) (bool, error) {
 	d := &r.drops.depop
 	d.mu.Lock()
 	paths := d.restage
 	d.restage = nil
 	d.mu.Unlock()
 	if len(paths) == 0 {
-		return nil
+		return false, nil
 	}
-	return r.refreshIndex(ctx, paths)
+	return true, r.refreshIndex(ctx, paths)
 }

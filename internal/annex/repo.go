@@ -205,12 +205,22 @@ func (r *Repo) Git() *gitcmd.Repo { return r.git }
 // Config returns the repository's typed settings.
 func (r *Repo) Config() *config.Config { return r.cfg }
 
-// Commit records the journalled changes in the git-annex branch. It
-// reports whether there was anything to commit.
+// Commit records the journalled changes in the git-annex branch, after
+// refreshing git's index for the unlocked files drops turned back into
+// pointer files. It reports whether there was anything to record (as
+// git-annex, which says "recording state in git" for either).
 func (r *Repo) Commit(ctx context.Context) (bool, error) {
-	if err := r.RestageDepopulated(ctx); err != nil {
+	restaged, err := r.RestageDepopulated(ctx)
+	if err != nil {
 		return false, err
 	}
+	made, err := r.commitBranch(ctx)
+	return made || restaged, err
+}
+
+// commitBranch records the journalled changes in the git-annex branch. It
+// reports whether there was anything to commit.
+func (r *Repo) commitBranch(ctx context.Context) (bool, error) {
 	if err := r.syncObjects(ctx); err != nil {
 		return false, err
 	}
