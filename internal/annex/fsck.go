@@ -145,6 +145,13 @@ func (fc *fscker) enumerate(ctx context.Context, send func(FsckItem) error, begi
 			return err
 		}
 		for _, k := range keys {
+			log, err := r.branch.Get(ctx, logs.LocationLogPath(k, r.cfg.BranchHash1))
+			if err != nil {
+				return err
+			}
+			if DeadLocationLog(log) {
+				continue // as git-annex's --all: dead keys are left out
+			}
 			if err := send(FsckItem{Key: k}); err != nil {
 				return err
 			}

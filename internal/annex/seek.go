@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/pointer"
 	"github.com/troveproject/trove/internal/uuid"
 )
@@ -54,7 +55,7 @@ type SeekOptions struct {
 	// they become Item.Input. When shorter, the repository path is used.
 	Given []string
 	// All seeks every key that has a location log in the git-annex branch
-	// (or the journal), in branch path order.
+	// (or the journal), in branch path order, except dead keys.
 	All bool
 	// Keys seeks the given keys (--key).
 	Keys []key.Key
@@ -99,9 +100,13 @@ func (r *Repo) Seek(ctx context.Context, opts SeekOptions, fn func(Item) error) 
 	if err := opts.Validate(); err != nil {
 		return err
 	}
+	allKeys := r.seeksAllKeys(opts)
 	return withLocationsAhead(ctx, r, func(ctx context.Context, send func(Item, *key.Key) error) error {
 		return r.enumerate(ctx, opts, func(it Item) error { return send(it, &it.Key) })
 	}, func(it Item, log []byte) error {
+		if allKeys && DeadLocationLog(log) {
+			return nil // git-annex's loggedKeys leaves dead keys out
+		}
 		it.locationLog, it.hasLocationLog = log, true
 		if opts.Matcher != nil {
 			ok, err := opts.Matcher.MatchItem(ctx, it)
@@ -113,10 +118,30 @@ func (r *Repo) Seek(ctx context.Context, opts SeekOptions, fn func(Item) error) 
 	})
 }
 
+// seeksAllKeys reports whether opts seek every key with a location log:
+// --all, or no inputs at all in a bare repository.
+func (r *Repo) seeksAllKeys(opts SeekOptions) bool {
+	return opts.All || (r.git.Bare && len(opts.Inputs) == 0 && len(opts.Keys) == 0 && !opts.Unused && opts.Branch == "")
+}
+
+// DeadLocationLog reports whether a key's location log marks it dead
+// (`git annex dead --key`), as git-annex's checkDead: every repository's
+// current line has status X. A key without location log lines is not
+// dead. Seeking all keys (--all) skips dead keys.
+func DeadLocationLog(log []byte) bool {
+	lines := logs.Compact(logs.ParsePresence(log))
+	for _, l := range lines {
+		if l.Status != logs.Dead {
+			return false
+		}
+	}
+	return len(lines) > 0
+}
+
 // enumerate sends every item of opts, before matching.
 func (r *Repo) enumerate(ctx context.Context, opts SeekOptions, send func(Item) error) error {
 	switch {
-	case opts.All || (r.git.Bare && len(opts.Inputs) == 0 && len(opts.Keys) == 0 && !opts.Unused && opts.Branch == ""):
+	case r.seeksAllKeys(opts):
 		// A bare repository has no work tree: git-annex acts on all
 		// keys when given no paths there.
 		ks, err := r.branchKeys(ctx)
