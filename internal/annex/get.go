@@ -159,18 +159,33 @@ func hasKeyCheap(rm remote.Remote) bool {
 }
 
 // gotContent records that it's content arrived here: the location log
-// (deferred) and, for an unlocked work-tree file, its content.
+// (deferred) and the content of every unlocked work-tree file of the key
+// that is still a pointer file (it's own, and the others git-annex fills
+// too).
 func (r *Repo) gotContent(ctx context.Context, it Item) error {
 	if err := r.logPresent(ctx, it.Key); err != nil {
 		return err
 	}
+	var paths []string
 	if it.Unlocked && it.File != "" && it.Branch == "" {
-		wrote, err := r.populate(ctx, it.File, it.Key)
+		paths = append(paths, it.File)
+	}
+	others, err := r.unlockedFiles(ctx, it.Key)
+	if err != nil {
+		return err
+	}
+	for _, p := range others {
+		if !slices.Contains(paths, p) {
+			paths = append(paths, p)
+		}
+	}
+	for _, p := range paths {
+		wrote, err := r.populate(ctx, p, it.Key)
 		if err != nil {
 			return err
 		}
 		if wrote {
-			r.notePopulated(it.File)
+			r.notePopulated(p)
 		}
 	}
 	return nil

@@ -118,21 +118,46 @@ type depopulation struct {
 }
 
 // unlockedFiles returns the unlocked files of the index that refer to k.
+// The index is read once per command; only its regular-file entries can
+// be unlocked files, so symlinks are not looked into.
 func (r *Repo) unlockedFiles(ctx context.Context, k key.Key) ([]string, error) {
 	d := &r.drops.depop
 	d.once.Do(func() {
 		d.unlocked = map[key.Key][]string{}
-		d.err = r.Files(ctx, FilesOptions{}, func(f AnnexedFile, err error) error {
-			if err == nil && f.Unlocked {
-				d.unlocked[f.Key] = append(d.unlocked[f.Key], f.Path)
-			}
-			return nil
-		})
+		d.err = r.scanUnlocked(ctx, d.unlocked)
 		if d.err != nil {
 			d.err = fmt.Errorf("list the unlocked files: %w", d.err)
 		}
 	})
 	return d.unlocked[k], d.err
+}
+
+// scanUnlocked fills byKey with the index's unlocked files by key.
+func (r *Repo) scanUnlocked(ctx context.Context, byKey map[key.Key][]string) error {
+	if r.git.Top == "" {
+		return nil
+	}
+	look, err := r.newKeyLookup(ctx)
+	if err != nil {
+		return err
+	}
+	defer look.close()
+	for e, err := range r.git.LsFilesStage(ctx) {
+		if err != nil {
+			return err
+		}
+		if e.Stage > 1 || (e.Mode != "100644" && e.Mode != "100755") {
+			continue
+		}
+		f, ok, err := look.lookup(ctx, e)
+		if err != nil {
+			return err
+		}
+		if ok && f.Unlocked {
+			byKey[f.Key] = append(byKey[f.Key], f.Path)
+		}
+	}
+	return nil
 }
 
 // removeContent removes the content lock holds for removal, then turns
