@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -148,4 +149,19 @@ func BenchmarkInflate(b *testing.B) {
 			}
 		}
 	})
+}
+
+// decryptWhole decrypts a passphrase-encrypted message of at most
+// wholeMax bytes whole and returns the packets it holds.
+func decryptWhole(in io.Reader, passphrase []byte) ([]byte, error) {
+	body, err := openEncrypted(bufio.NewReader(in), passphrase, openWholeMDC)
+	if err != nil {
+		return nil, err
+	}
+	w, ok := body.(*wholeBody)
+	if !ok {
+		return nil, errors.New("not a message decrypted whole")
+	}
+	defer w.release()
+	return bytes.Clone(w.b), nil
 }

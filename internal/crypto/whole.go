@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"io"
+	"runtime"
 	"sync"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
@@ -19,8 +20,13 @@ import (
 // streamed: the CFB decryption and the MDC run over one buffer in one
 // call each, and the deflate stream inside is inflated by inflate rather
 // than by the streaming decoder. Larger messages (unchunked content) are
-// streamed, holding ioBufSize buffers only. (A variable for tests.)
-var wholeMax = 64 << 20
+// streamed, holding ioBufSize buffers only, and so are messages that
+// find every one of the wholeSlots taken: at most that many messages are
+// held whole at once (about 2*wholeMax bytes each, contents and inflated
+// packets). wholeMax is a variable for tests.
+var wholeMax = 32 << 20
+
+var wholeSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 
 // wholeBufs holds the buffers of whole messages and their inflated
 // contents, reused across messages (chunks).
@@ -48,10 +54,12 @@ func (w *wholeBody) Read(p []byte) (int, error) { return w.r.Read(p) }
 // Close implements io.Closer: the MDC was checked when the body was read.
 func (w *wholeBody) Close() error { return nil }
 
-// release gives the buffer back; the body is unusable afterwards.
+// release gives the buffer and the slot back; the body is unusable
+// afterwards.
 func (w *wholeBody) release() {
 	putWholeBuf(w.buf)
 	w.b, w.buf = nil, nil
+	<-wholeSlots
 }
 
 // openWholeMDC reads the contents of a SEIPD v1 packet (after the version
@@ -59,6 +67,11 @@ func (w *wholeBody) release() {
 // prefix and the MDC, returning a *wholeBody. Contents larger than
 // wholeMax are streamed through an mdcReader instead.
 func openWholeMDC(contents io.Reader, cfb cipher.Stream) (io.ReadCloser, error) {
+	select {
+	case wholeSlots <- struct{}{}:
+	default:
+		return newMDCReader(contents, cfb)
+	}
 	buf := getWholeBuf(17 << 20)
 	for len(buf) <= wholeMax {
 		if len(buf) == cap(buf) {
@@ -71,23 +84,26 @@ func openWholeMDC(contents io.Reader, cfb cipher.Stream) (io.ReadCloser, error) 
 		}
 		if err != nil {
 			putWholeBuf(buf)
+			<-wholeSlots
 			return nil, err
 		}
 	}
 	if len(buf) > wholeMax {
+		<-wholeSlots // buf is the stream's now, not the pool's
 		return newMDCReader(io.MultiReader(bytes.NewReader(buf), contents), cfb)
 	}
 	const prefix = aes.BlockSize + 2
+	body := &wholeBody{buf: buf}
 	if len(buf) < prefix+mdcTrailer {
-		putWholeBuf(buf)
+		body.release()
 		return nil, io.ErrUnexpectedEOF
 	}
 	cfb.XORKeyStream(buf, buf)
 	if buf[prefix-4] != buf[prefix-2] || buf[prefix-3] != buf[prefix-1] {
-		putWholeBuf(buf)
+		body.release()
 		return nil, errors.New("wrong passphrase (is this the remote's cipher?)")
 	}
-	body := &wholeBody{b: buf[prefix : len(buf)-mdcTrailer], buf: buf}
+	body.b = buf[prefix : len(buf)-mdcTrailer]
 	body.r.Reset(body.b)
 	t := buf[len(buf)-mdcTrailer:]
 	sum := sha1.Sum(buf[:len(buf)-mdcTrailer+2]) //nolint:gosec // the MDC
@@ -96,21 +112,6 @@ func openWholeMDC(contents io.Reader, cfb cipher.Stream) (io.ReadCloser, error) 
 		return nil, errMDC
 	}
 	return body, nil
-}
-
-// decryptWhole decrypts a passphrase-encrypted message of at most
-// wholeMax bytes whole and returns the packets it holds (in a pooled
-// buffer the caller may not keep past the next message).
-func decryptWhole(in io.Reader, passphrase []byte) ([]byte, error) {
-	body, err := openEncrypted(bufio.NewReader(in), passphrase, openWholeMDC)
-	if err != nil {
-		return nil, err
-	}
-	w, ok := body.(*wholeBody)
-	if !ok {
-		return nil, errors.New("not a message decrypted whole")
-	}
-	return w.b, nil
 }
 
 // compressedBody returns the algorithm and body of the compressed packet

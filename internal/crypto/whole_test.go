@@ -46,6 +46,32 @@ func TestDecryptWholeAndStreamed(t *testing.T) {
 		if err := DecryptSymmetric(&out, bytes.NewReader(flipped), pass); err == nil {
 			t.Errorf("%s: a flipped bit went unnoticed", name)
 		}
+		if err := DecryptSymmetric(&out, bytes.NewReader(msg.Bytes()), []byte("wrong")); err == nil {
+			t.Errorf("%s: decrypted with a wrong passphrase", name)
+		}
+	}
+	if n := len(wholeSlots); n != 0 {
+		t.Errorf("%d messages still hold a slot for decryption in memory", n)
+	}
+}
+
+// TestWholeSlotsTaken: with every slot taken, messages are streamed.
+func TestWholeSlotsTaken(t *testing.T) {
+	for range cap(wholeSlots) {
+		wholeSlots <- struct{}{}
+	}
+	defer func() {
+		for range cap(wholeSlots) {
+			<-wholeSlots
+		}
+	}()
+	plain := bytes.Repeat([]byte("streamed "), 10000)
+	var msg, out bytes.Buffer
+	if err := EncryptSymmetric(&msg, bytes.NewReader(plain), []byte("p")); err != nil {
+		t.Fatal(err)
+	}
+	if err := DecryptSymmetric(&out, &msg, []byte("p")); err != nil || !bytes.Equal(out.Bytes(), plain) {
+		t.Errorf("decrypted %d bytes of %d: %v", out.Len(), len(plain), err)
 	}
 }
 
