@@ -13,5 +13,13 @@
 // public-key content encryption (pubkey, sharedpubkey) — runs the user's
 // gpg (gpg.program), as git-annex does.
 //
+// Decryption is where a chunked encrypted remote spends its CPU, so the
+// parts of it are done faster than the general libraries do them, for
+// the same bytes: gpg's SHA-1 S2K with both passes side by side (s2k.go),
+// bulk AES-CFB (cfb.go), and chunk-sized messages decrypted whole in
+// memory and inflated from one buffer (whole.go, inflate.go). Each falls
+// back to the standard library, go-crypto or klauspost where it does
+// not apply (other platforms, other packet shapes, large messages).
+//
 // The package is at layer 1: it knows keys and gpg, not remotes.
 package crypto

@@ -26,6 +26,7 @@ import (
 // packets). wholeMax is a variable for tests.
 var wholeMax = 32 << 20
 
+// wholeSlots holds a token for each message held whole.
 var wholeSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
 
 // wholeBufs holds the buffers of whole messages and their inflated
@@ -72,7 +73,7 @@ func openWholeMDC(contents io.Reader, cfb cipher.Stream) (io.ReadCloser, error) 
 	default:
 		return newMDCReader(contents, cfb)
 	}
-	buf := getWholeBuf(17 << 20)
+	buf := getWholeBuf(1 << 20) // grown by append; pooled buffers keep their size
 	for len(buf) <= wholeMax {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
