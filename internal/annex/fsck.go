@@ -183,21 +183,11 @@ func (fc *fscker) enumerate(ctx context.Context, send func(FsckItem) error, begi
 // journal in directory order. A key whose log is both in the branch and
 // in the private journal comes twice, as in git-annex.
 func (r *Repo) branchKeys(ctx context.Context) ([]key.Key, error) {
-	committed, err := r.committedKeyPaths(ctx)
+	committed, private, err := r.keyLogPaths(ctx)
 	if err != nil {
 		return nil, err
 	}
-	private, err := r.branch.PrivateJournalled()
-	if err != nil {
-		return nil, err
-	}
-	var out []key.Key
-	for _, p := range append(committed, private...) {
-		if k, ok := logs.ParseLocationLogPath(p, r.cfg.BranchHash1); ok {
-			out = append(out, k)
-		}
-	}
-	return out, nil
+	return r.pathKeys(append(committed, private...), false), nil
 }
 
 // loggedKeys returns every key with a location log, in the order of
@@ -205,18 +195,32 @@ func (r *Repo) branchKeys(ctx context.Context) ([]key.Key, error) {
 // first, in directory order, then the branch's with the journal
 // committed, each key once.
 func (r *Repo) loggedKeys(ctx context.Context) ([]key.Key, error) {
-	committed, err := r.committedKeyPaths(ctx)
+	committed, private, err := r.keyLogPaths(ctx)
 	if err != nil {
 		return nil, err
 	}
-	private, err := r.branch.PrivateJournalled()
-	if err != nil {
-		return nil, err
+	return r.pathKeys(append(private, committed...), true), nil
+}
+
+// keyLogPaths returns the location log paths of the branch with the
+// journal committed (committedKeyPaths) and those of the private journal.
+func (r *Repo) keyLogPaths(ctx context.Context) (committed, private []string, err error) {
+	if committed, err = r.committedKeyPaths(ctx); err != nil {
+		return nil, nil, err
 	}
+	if private, err = r.branch.PrivateJournalled(); err != nil {
+		return nil, nil, err
+	}
+	return committed, private, nil
+}
+
+// pathKeys returns the keys of the location log paths in order, each
+// path once when once is set.
+func (r *Repo) pathKeys(paths []string, once bool) []key.Key {
 	seen := map[string]bool{}
 	var out []key.Key
-	for _, p := range append(private, committed...) {
-		if seen[p] {
+	for _, p := range paths {
+		if once && seen[p] {
 			continue
 		}
 		seen[p] = true
@@ -224,7 +228,7 @@ func (r *Repo) loggedKeys(ctx context.Context) ([]key.Key, error) {
 			out = append(out, k)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // committedKeyPaths lists the location log paths of the git-annex branch
