@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/troveproject/trove/internal/config"
 	"github.com/troveproject/trove/internal/key"
@@ -70,6 +71,7 @@ func (e *RemoteError) Unwrap() []error {
 // remotesState is the command's view of its git remotes, built once.
 type remotesState struct {
 	once     sync.Once
+	loaded   atomic.Bool // list is built (once has run)
 	list     []remote.Remote
 	unusable map[string]error
 	err      error
@@ -112,7 +114,10 @@ func (s *remotesState) lockReceive(k key.Key) func() {
 // remote.<name>.annex-uuid is recorded. The list is built once per Repo;
 // safe for concurrent use.
 func (r *Repo) Remotes(ctx context.Context) ([]remote.Remote, error) {
-	r.remotes.once.Do(func() { r.remotes.err = r.loadRemotes(ctx) })
+	r.remotes.once.Do(func() {
+		r.remotes.err = r.loadRemotes(ctx)
+		r.remotes.loaded.Store(true)
+	})
 	return slices.Clone(r.remotes.list), r.remotes.err
 }
 

@@ -258,5 +258,22 @@ func (r *Repo) syncObjects(ctx context.Context) error {
 			return err
 		}
 	}
+	// Special remotes that store without an fsync per key (the directory
+	// remote) are flushed once; only remotes already opened can have
+	// stored anything.
+	for _, rm := range r.openedRemotes() {
+		if err := remote.Flush(ctx, rm); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// openedRemotes returns the remotes Remotes has opened so far, without
+// opening any.
+func (r *Repo) openedRemotes() []remote.Remote {
+	if !r.remotes.loaded.Load() {
+		return nil
+	}
+	return r.remotes.list
 }

@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
 )
@@ -193,15 +191,4 @@ func (p *Partial) Close() error {
 // SyncFS flushes the file system holding the object store to stable
 // storage with one syncfs(2), making durable every object committed with
 // CommitNoSync before it.
-func (s *Store) SyncFS() error {
-	dir := s.annexDir
-	f, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer f.Close()
-	if err := unix.Syncfs(int(f.Fd())); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
-}
+func (s *Store) SyncFS() error { return fsutil.SyncFS(s.annexDir) }

@@ -183,6 +183,32 @@ type Whereiser interface {
 	Whereis(ctx context.Context, k key.Key) ([]string, error)
 }
 
+// Flusher is implemented by remotes whose Store returns once the content
+// is complete and readable but not yet durable: Flush makes everything
+// stored so far survive a power failure. Whoever records stored content
+// in the location log flushes first (one sync for many small stores
+// instead of one per store).
+type Flusher interface {
+	Flush(ctx context.Context) error
+}
+
+// Flush flushes rm, or the first remote it wraps (through an
+// `Unwrap() Remote` method, as the chunking and encryption layers have)
+// that is a Flusher. A remote that is none stores durably already.
+func Flush(ctx context.Context, rm Remote) error {
+	for rm != nil {
+		if f, ok := rm.(Flusher); ok {
+			return f.Flush(ctx)
+		}
+		u, ok := rm.(interface{ Unwrap() Remote })
+		if !ok {
+			return nil
+		}
+		rm = u.Unwrap()
+	}
+	return nil
+}
+
 // Closer is implemented by remotes that hold resources (processes,
 // connections, the other repository's journal) until Close.
 type Closer interface {

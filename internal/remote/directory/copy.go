@@ -18,9 +18,10 @@ import (
 // and cancellation are seen between steps.
 const rangeStep = 8 << 20
 
-// copySource writes src's bytes to a new file at dst (synced), with
-// copy_file_range where the file systems allow and a read loop otherwise.
-func copySource(ctx context.Context, dst string, src remote.Source, m progress.Meter) error {
+// copySource writes src's bytes to a new file at dst (fsynced when fsync
+// is set), with copy_file_range where the file systems allow and a read
+// loop otherwise.
+func copySource(ctx context.Context, dst string, src remote.Source, m progress.Meter, fsync bool) error {
 	in, err := os.Open(src.Path)
 	if err != nil {
 		return err
@@ -52,8 +53,10 @@ func copySource(ctx context.Context, dst string, src remote.Source, m progress.M
 			return err
 		}
 	}
-	if err := out.Sync(); err != nil {
-		return err
+	if fsync {
+		if err := out.Sync(); err != nil {
+			return err
+		}
 	}
 	return out.Close()
 }

@@ -170,3 +170,42 @@ func TestInfo(t *testing.T) {
 		t.Errorf("type %q availability %v cost %v", r.Type(), r.Availability(), r.Cost())
 	}
 }
+
+// Store leaves the content's durability to Flush (one syncfs for many
+// stores); remote.Flush reaches the directory remote itself and, through
+// Unwrap, under a layer that wraps it.
+func TestStoreDefersSyncToFlush(t *testing.T) {
+	r := open(t, remotetest.WritableTempDir(t)).(*Remote)
+	src := filepath.Join(t.TempDir(), "a.txt")
+	if err := os.WriteFile(src, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	k, err := key.Parse("SHA256E-s6--5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if r.unsynced.Load() {
+		t.Fatal("a fresh remote has unsynced content")
+	}
+	if err := r.Store(ctx, k, remote.Source{Path: src, Size: -1}, progress.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !r.unsynced.Load() {
+		t.Fatal("Store did not leave its content to Flush")
+	}
+	if err := remote.Flush(ctx, wrapper{r}); err != nil {
+		t.Fatal(err)
+	}
+	if r.unsynced.Load() {
+		t.Error("Flush through a wrapping layer left the content unsynced")
+	}
+	if ok, err := r.CheckPresent(ctx, k); err != nil || !ok {
+		t.Errorf("CheckPresent after Flush = %v, %v", ok, err)
+	}
+}
+
+// wrapper is a layer over a remote, as chunking and encryption are.
+type wrapper struct{ remote.Remote }
+
+func (w wrapper) Unwrap() remote.Remote { return w.Remote }

@@ -36,7 +36,7 @@ func (r *Remote) StoreExport(ctx context.Context, src remote.Source, k key.Key, 
 			_ = os.Remove(tmp)
 		}
 	}()
-	if err := copySource(ctx, tmp, src, m); err != nil {
+	if err := copySource(ctx, tmp, src, m, true); err != nil {
 		return fmt.Errorf("export %s to %s: %w", loc, dest, err)
 	}
 	if err := os.Rename(tmp, dest); err != nil {

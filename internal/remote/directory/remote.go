@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
@@ -27,6 +28,9 @@ type Remote struct {
 	dir   string
 	cfg   remote.Config
 	locks keylock.Set
+	// unsynced is set while stored content may not be durable yet (see
+	// Flush).
+	unsynced atomic.Bool
 }
 
 // New returns the directory remote p describes, storing in dir (an
@@ -134,7 +138,8 @@ func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m prog
 		}
 	}()
 	tmp := filepath.Join(tmpDir, f)
-	if err := copySource(ctx, tmp, src, m); err != nil {
+	r.unsynced.Store(true)
+	if err := copySource(ctx, tmp, src, m, false); err != nil {
 		return fmt.Errorf("store %s in %s: %w", k, r.dir, err)
 	}
 	if err := fsutil.FreezeFile(tmp, fsutil.NotShared); err != nil {
@@ -155,6 +160,20 @@ func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m prog
 	}
 	if err := fsutil.FreezeDir(dest, fsutil.NotShared); err != nil {
 		return fmt.Errorf("store %s: %w", k, err)
+	}
+	return nil
+}
+
+// Flush implements remote.Flusher: Store writes without an fsync per key,
+// and one syncfs of the storage directory's file system makes everything
+// stored since the last Flush durable.
+func (r *Remote) Flush(ctx context.Context) error {
+	if !r.unsynced.Swap(false) {
+		return nil
+	}
+	if err := fsutil.SyncFS(r.dir); err != nil {
+		r.unsynced.Store(true)
+		return fmt.Errorf("make the content stored in %s durable: %w", r.dir, err)
 	}
 	return nil
 }

@@ -65,6 +65,9 @@ func (r *Remote) Base() remote.Remote { return r.base }
 // Name implements remote.Remote.
 func (r *Remote) Name() string { return r.base.Name() }
 
+// Unwrap returns the remote the encrypted content is stored on.
+func (r *Remote) Unwrap() remote.Remote { return r.base }
+
 // UUID implements remote.Remote.
 func (r *Remote) UUID() uuid.UUID { return r.base.UUID() }
 
