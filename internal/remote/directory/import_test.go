@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -81,7 +80,6 @@ func TestListImportable(t *testing.T) {
 	}
 }
 
-func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
 var testKey = key.Key{Variety: "SHA256E", Size: 4, HasSize: true, Name: "0000"}
 
