@@ -80,7 +80,6 @@ func TestListImportable(t *testing.T) {
 	}
 }
 
-
 var testKey = key.Key{Variety: "SHA256E", Size: 4, HasSize: true, Name: "0000"}
 
 func TestIgnoreInodes(t *testing.T) {
