@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -83,5 +84,36 @@ func TestSequenceWindowBlocksNext(t *testing.T) {
 	first.Done()
 	if _, err := seq.Next(context.Background()); err != nil {
 		t.Fatalf("Next after Done: %v", err)
+	}
+}
+
+// With --json-error-messages, a held-back task's warnings still land in
+// its record's error-messages: they are collected when rendered.
+func TestSequenceKeepsErrorMessages(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	o := NewOutput(NewAnnexJSON(&stdout, &stderr, false, true), nil)
+	seq := o.Sequence(2)
+	ctx := context.Background()
+	first, err := seq.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := seq.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := o.BeginIn(WithTurn(ctx, second), Action{Command: "get", File: "b"})
+	late.Warn("trouble with b")
+	late.End(false, nil)
+	second.Done()
+	early := o.BeginIn(WithTurn(ctx, first), Action{Command: "get", File: "a"})
+	early.End(true, nil)
+	first.Done()
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"file":"a"`) {
+		t.Fatalf("records out of order or missing:\n%s", stdout.String())
+	}
+	if !strings.Contains(lines[1], `"error-messages":["  trouble with b"]`) {
+		t.Errorf("held-back record lost its error message: %s", lines[1])
 	}
 }

@@ -134,6 +134,9 @@ func (t *Task) End(success bool, fields Object) Result {
 			verb, _, _ := strings.Cut(t.Action.Command, " ")
 			t.o.countFailure(verb)
 		}
+		// A held-back task's warnings are collected as they are
+		// rendered, just before this.
+		r.Errors = slices.Clone(t.errs)
 		t.o.r.End(t, r)
 	})
 	return r
