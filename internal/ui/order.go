@@ -1,9 +1,6 @@
 package ui
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // Sequence lets a command work on several items at once while its output
 // stays exactly what working on them one after another would print: each
@@ -29,9 +26,6 @@ type Turn struct {
 	done    bool
 }
 
-// errNoTurn is Next's error when its context ends first.
-var errNoTurn = errors.New("ui: no turn: context ended")
-
 // Sequence returns a new sequence of turns whose work may run at most
 // window items ahead of the output (window < 1 means 1). Only one sequence
 // should be active on an Output at a time.
@@ -39,13 +33,13 @@ func (o *Output) Sequence(window int) *Sequence {
 	return &Sequence{o: o, slots: make(chan struct{}, max(1, window))}
 }
 
-// Next takes the next turn, waiting while the window is full. It fails
-// only when ctx ends first. Call it from one goroutine, in input order.
+// Next takes the next turn, waiting while the window is full. It fails,
+// with ctx's error, only when ctx ends first. Call it from one goroutine, in input order.
 func (s *Sequence) Next(ctx context.Context) (*Turn, error) {
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():
-		return nil, errors.Join(errNoTurn, ctx.Err())
+		return nil, ctx.Err()
 	}
 	t := &Turn{seq: s}
 	o := s.o

@@ -192,15 +192,13 @@ func (s *session) runParallel(ctx context.Context, command string, via remote.Re
 		return transfer.Parallel(ctx, 1, items, func(ctx context.Context, it annex.Item) { act(ctx, it) })
 	}
 	var keys keylock.Set
-	var turnErr error
 	queued := iter.Seq[work](func(yield func(work) bool) {
 		for it := range items {
 			w := work{it: it}
 			if seq != nil {
 				t, err := seq.Next(ctx)
 				if err != nil {
-					turnErr = err
-					return
+					return // ctx ended: Parallel reports it
 				}
 				w.turn = t
 			}
@@ -216,7 +214,7 @@ func (s *session) runParallel(ctx context.Context, command string, via remote.Re
 			}
 		}
 	})
-	err := transfer.Parallel(ctx, workers, queued, func(ctx context.Context, w work) {
+	return transfer.Parallel(ctx, workers, queued, func(ctx context.Context, w work) {
 		defer w.unlock()
 		if w.turn != nil {
 			defer w.turn.Done()
@@ -224,10 +222,6 @@ func (s *session) runParallel(ctx context.Context, command string, via remote.Re
 		}
 		act(ctx, w.it)
 	})
-	if err == nil && turnErr != nil && ctx.Err() == nil {
-		err = turnErr
-	}
-	return err
 }
 
 // openDirected opens the session of copy or move, whose remote is named by
