@@ -35,7 +35,7 @@ func (r *Remote) StoreExport(ctx context.Context, src remote.Source, k key.Key, 
 	if err != nil {
 		return err
 	}
-	unlock := r.locks.lock(k)
+	unlock := r.locks.Lock(k)
 	defer unlock()
 	if err := r.storeAt(ctx, exportTmpLocation(p, k), p, src, m); err != nil {
 		return fmt.Errorf("export %s: %w", p, err)

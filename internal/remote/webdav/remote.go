@@ -4,17 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/remote/keylock"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -27,7 +26,7 @@ type Remote struct {
 	cost  float64
 	url   string
 	c     *client
-	locks stripedLocks
+	locks keylock.Set
 }
 
 // New returns the webdav remote p describes, storing below rawURL and
@@ -69,7 +68,7 @@ func (r *Remote) Info() []remote.InfoField {
 // the temporary upload is deleted (best effort) and nothing is left under
 // the key's name that was not there before.
 func (r *Remote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
-	unlock := r.locks.lock(k)
+	unlock := r.locks.Lock(k)
 	defer unlock()
 	if err := r.storeAt(ctx, keyTmpLocation(k), keyLocation(k), src, m); err != nil {
 		return fmt.Errorf("store %s: %w", k, err)
@@ -84,21 +83,29 @@ func (r *Remote) storeAt(ctx context.Context, tmp, dest string, src remote.Sourc
 	if err == nil {
 		err = r.put(ctx, tmp, src, m)
 	}
-	if err == nil {
+	if err == nil && parent(dest) != parent(tmp) {
 		err = r.c.mkcol(ctx, parent(dest))
 	}
 	if err == nil {
-		err = r.move(ctx, tmp, dest)
-	}
-	if err != nil && ctx.Err() == nil && !errors.Is(err, remote.ErrUnavailable) {
-		// Some servers refuse to MOVE over a file: delete the old copy
-		// first, as git-annex always does (Trove only when needed, so
-		// that a present key stays readable while it is stored again).
-		_, _ = r.c.call(ctx, request{method: http.MethodDelete, loc: dest})
-		err = r.move(ctx, tmp, dest)
+		err = r.moveOver(ctx, tmp, dest)
 	}
 	if err != nil {
 		r.discard(ctx, tmp)
+	}
+	return err
+}
+
+// moveOver moves the complete upload at tmp to dest. Some servers refuse
+// to MOVE over a file: then the old copy is deleted first, as git-annex
+// always does (Trove only when needed, so that a present key stays
+// readable while it is stored again), and the MOVE tried again. Only a
+// failed MOVE of a complete upload gets there: nothing is deleted for an
+// upload that did not happen.
+func (r *Remote) moveOver(ctx context.Context, tmp, dest string) error {
+	err := r.move(ctx, tmp, dest)
+	if err != nil && ctx.Err() == nil && !errors.Is(err, remote.ErrUnavailable) {
+		_, _ = r.c.call(ctx, request{method: http.MethodDelete, loc: dest})
+		err = r.move(ctx, tmp, dest)
 	}
 	return err
 }
@@ -131,7 +138,7 @@ func (r *Remote) put(ctx context.Context, loc string, src remote.Source, m progr
 		m.SetTotal(size)
 		var body io.Reader
 		if size > 0 {
-			body = &meteredReader{r: f, m: m}
+			body = progress.Reader{R: f, M: m}
 		}
 		return r.c.call(ctx, request{method: http.MethodPut, loc: loc, body: body, size: size,
 			header: http.Header{"Content-Type": {"application/octet-stream"}}},
@@ -203,7 +210,7 @@ func (r *Remote) retrieve(ctx context.Context, loc string, dst remote.Sink, m pr
 	default:
 		return r.c.statusError(req, resp)
 	}
-	if _, err := io.Copy(dst, &meteredReader{r: resp.Body, m: m}); err != nil {
+	if _, err := io.Copy(dst, progress.Reader{R: resp.Body, M: m}); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("webdav remote %s: GET %s: %w", r.name, r.c.shown(loc), ctx.Err())
 		}
@@ -249,7 +256,7 @@ func (r *Remote) CheckPresent(ctx context.Context, k key.Key) (bool, error) {
 // (with any legacy chunk files in it). When the DELETE fails the key
 // counts as removed only if it is gone.
 func (r *Remote) Remove(ctx context.Context, k key.Key) error {
-	unlock := r.locks.lock(k)
+	unlock := r.locks.Lock(k)
 	defer unlock()
 	if err := r.remove(ctx, keyDir(k)); err != nil {
 		return fmt.Errorf("remove %s: %w", k, err)
@@ -268,36 +275,6 @@ func (r *Remote) remove(ctx context.Context, loc string) error {
 		return nil
 	}
 	return err
-}
-
-// meteredReader reports what is read through it to a meter.
-type meteredReader struct {
-	r io.Reader
-	m progress.Meter
-}
-
-func (mr *meteredReader) Read(p []byte) (int, error) {
-	n, err := mr.r.Read(p)
-	if n > 0 {
-		mr.m.Add(int64(n))
-	}
-	return n, err
-}
-
-// stripedLocks serialises work on one key within the process with a
-// fixed set of mutexes chosen by the key's hash (keys sharing a stripe
-// wait for each other, which is harmless). The zero value is ready.
-type stripedLocks struct {
-	once sync.Once
-	seed maphash.Seed
-	mu   [64]sync.Mutex
-}
-
-func (s *stripedLocks) lock(k key.Key) (unlock func()) {
-	s.once.Do(func() { s.seed = maphash.MakeSeed() })
-	m := &s.mu[maphash.String(s.seed, k.String())%uint64(len(s.mu))]
-	m.Lock()
-	return m.Unlock
 }
 
 var (
