@@ -74,8 +74,15 @@ func (l ExportLocation) Dirs() []ExportLocation {
 // while it is being renamed (".git-annex-tmp-content-KEY"), so that swaps
 // and cycles of renames never overwrite a file still needed.
 func TempExportLocation(k key.Key) ExportLocation {
-	return ExportLocation{path: ".git-annex-tmp-content-" + k.File()}
+	return ExportLocation{path: tempExportPrefix + k.File()}
 }
+
+// tempExportPrefix starts the names TempExportLocation gives.
+const tempExportPrefix = ".git-annex-tmp-content-"
+
+// IsTempExportName reports whether a file name is one TempExportLocation
+// gives, which an import must never take for a file of the tree.
+func IsTempExportName(name string) bool { return strings.HasPrefix(name, tempExportPrefix) }
 
 // Exporter is the ability to hold a tree of files under their own names
 // (exporttree=yes), modelled on git-annex's ExportActions and the external

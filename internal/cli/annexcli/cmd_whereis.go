@@ -60,11 +60,7 @@ func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, ar
 			s.out.Fail("whereis")
 			return false
 		}
-		a := ui.Action{Command: "whereis", Input: it.Input, Key: it.Key.String()}
-		if it.File != "" {
-			a.File = s.repo.Paths().ToUser(it.Shown())
-		}
-		s.whereis(a, w)
+		s.whereis(s.itemAction("whereis", it), w)
 		return true
 	})
 	return s.finish(ctx, err)

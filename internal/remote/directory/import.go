@@ -86,7 +86,7 @@ func containsID(ids []remote.ContentID, id remote.ContentID) bool {
 // isTempName reports whether a file name is one an export writes while
 // uploading or renaming (Trove's or git-annex's), never imported.
 func isTempName(name string) bool {
-	return strings.HasPrefix(name, ".trove-tmp-") || strings.HasPrefix(name, ".git-annex-tmp-content-")
+	return strings.HasPrefix(name, ".trove-tmp-") || remote.IsTempExportName(name)
 }
 
 // ListImportable implements remote.Importer: every regular file under

@@ -118,7 +118,7 @@ func (r *Remote) RetrieveExport(ctx context.Context, k key.Key, loc remote.Expor
 	if err != nil {
 		return err
 	}
-	return fill(dst, path)
+	return fill(ctx, dst, path)
 }
 
 // CheckPresentExport implements remote.Exporter: EXPORT loc, then

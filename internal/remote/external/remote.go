@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/troveproject/trove/internal/extproto"
+	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
@@ -161,11 +162,11 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 	if err != nil {
 		return err
 	}
-	return fill(dst, path)
+	return fill(ctx, dst, path)
 }
 
 // fill replaces dst's content with the file at path.
-func fill(dst remote.Sink, path string) error {
+func fill(ctx context.Context, dst remote.Sink, path string) error {
 	in, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("reading what the helper retrieved: %w", err)
@@ -174,7 +175,7 @@ func fill(dst remote.Sink, path string) error {
 	if err := dst.Restart(); err != nil {
 		return err
 	}
-	if _, err := io.Copy(dst, in); err != nil {
+	if _, err := fsutil.CopyStream(ctx, dst, in); err != nil {
 		return fmt.Errorf("copying %s to %s: %w", path, dst.Path(), err)
 	}
 	return nil

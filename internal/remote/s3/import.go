@@ -41,7 +41,7 @@ func (r *Remote) ListImportable(ctx context.Context) ([]remote.ImportableFile, e
 			continue
 		}
 		name := strings.TrimPrefix(o.Key, r.s.prefix)
-		if strings.HasPrefix(name, ".git-annex-tmp-content-") {
+		if remote.IsTempExportName(name) {
 			continue
 		}
 		loc, err := remote.NewExportLocation(name)
