@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/troveproject/trove/internal/gitcmd"
 )
 
 // Options say how to reach a host. The zero value runs plain `ssh` with
@@ -104,7 +106,7 @@ func (c *Client) controlSocket() string {
 	if c.opts.CacheDir == "" {
 		return ""
 	}
-	if v, ok := c.opts.GitConfig("annex.sshcaching"); !ok || !isTrue(v) {
+	if v, ok := c.opts.GitConfig("annex.sshcaching"); !ok || !gitBool(v) {
 		return ""
 	}
 	name := c.loc.Target()
@@ -125,12 +127,10 @@ func (c *Client) controlSocket() string {
 	return sock
 }
 
-func isTrue(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "true", "yes", "on", "1":
-		return true
-	}
-	return false
+// gitBool reports whether v is a git boolean that means true.
+func gitBool(v string) bool {
+	b, err := gitcmd.ParseBool(v)
+	return err == nil && b
 }
 
 // Output runs remoteCmd with no standard input and returns its standard

@@ -10,6 +10,7 @@ import (
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/sshcmd"
 )
 
 // exportURL is the rsync URL of loc, shell-quoted for remote-shell URLs
@@ -17,7 +18,7 @@ import (
 func (r *Remote) exportURL(loc remote.ExportLocation) string {
 	rel := loc.String()
 	if !r.o.NoShellEscape && r.o.URL.IsShell() {
-		rel = ShellQuote(rel)
+		rel = sshcmd.ShellQuote(rel)
 	}
 	return strings.TrimSuffix(string(r.o.URL), "/") + "/" + rel
 }

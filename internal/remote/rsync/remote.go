@@ -14,6 +14,7 @@ import (
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/sshcmd"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -221,7 +222,7 @@ func joinShell(words []string) string {
 			s += " "
 		}
 		if w == "" || containsAny(w, " \t'\"\\$`") {
-			w = ShellQuote(w)
+			w = sshcmd.ShellQuote(w)
 		}
 		s += w
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/remote/remotetest"
+	"github.com/troveproject/trove/internal/sshcmd"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -213,7 +214,7 @@ func TestShellQuote(t *testing.T) {
 		"''":        `''"'"''"'"''`,
 		"$HOME/`x`": "'$HOME/`x`'",
 	} {
-		if got := ShellQuote(in); got != want {
+		if got := sshcmd.ShellQuote(in); got != want {
 			t.Errorf("ShellQuote(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/sshcmd"
 )
 
 // URL is an rsyncurl= value.
@@ -43,19 +44,13 @@ func (u URL) locations(k key.Key, shellEscape bool) []string {
 	f := k.File()
 	rel := path.Join(f, f)
 	if shellEscape && u.IsShell() {
-		rel = ShellQuote(rel)
+		rel = sshcmd.ShellQuote(rel)
 	}
 	base := strings.TrimSuffix(string(u), "/")
 	return []string{
 		base + "/" + k.HashDirLower() + rel,
 		base + "/" + k.HashDirMixed() + rel,
 	}
-}
-
-// ShellQuote quotes s for a POSIX shell the way git-annex's shellEscape
-// does: in single quotes, each ' written as '"'"'.
-func ShellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
 
 // removeIncludes are the --include rules of a remove: each hash
