@@ -188,41 +188,6 @@ func TestParseConfigPrecedence(t *testing.T) {
 	}
 }
 
-func TestLegacyNames(t *testing.T) {
-	base := "/r/e7d/d01/SHA256E-s12--a9.txt/SHA256E-s12--a9.txt"
-	want := []string{base + ".chunk1", base + ".chunk2", base + ".chunk3"}
-	if diff := cmp.Diff(want, LegacyChunkNames(base, 3)); diff != "" {
-		t.Error(diff)
-	}
-	if got := LegacyCountName(base); got != base+".chunkcount" {
-		t.Errorf("LegacyCountName = %s", got)
-	}
-	if got := LegacyChunkNames(base, 0); len(got) != 0 {
-		t.Errorf("no chunks: %v", got)
-	}
-	present := map[string]bool{want[0]: true, want[1]: true, base + ".chunk4": true}
-	if diff := cmp.Diff(want[:2], ProbeLegacy(base, func(n string) bool { return present[n] })); diff != "" {
-		t.Errorf("ProbeLegacy stops at the first gap: %s", diff)
-	}
-	if got := ProbeLegacy(base, func(string) bool { return false }); got != nil {
-		t.Errorf("ProbeLegacy without chunks = %v", got)
-	}
-}
-
-// git-annex writes the count with show ("77", "1", no newline) and reads
-// it with readish.
-func TestParseLegacyCount(t *testing.T) {
-	for s, want := range map[string]int64{
-		"77": 77, "1": 1, "3\n": 3, "  12 ": 12, "3abc": 3, "3.": 3, "3.x": 3, "3e": 3,
-		"": 0, "abc": 0, "-1": 0, "+3": 0, "3.5": 0, "3e2": 0, "3E-2": 0,
-		"99999999999999999999999": 0,
-	} {
-		if got := ParseLegacyCount([]byte(s)); got != want {
-			t.Errorf("ParseLegacyCount(%q) = %d, want %d", s, got, want)
-		}
-	}
-}
-
 func FuzzParseConfig(f *testing.F) {
 	for _, s := range []string{"5b", "0", "1.5k", "2 MiB", "-5", "abc", "1e3", "1bit"} {
 		f.Add(s, false)
@@ -247,21 +212,6 @@ func FuzzParseConfig(f *testing.F) {
 		}
 		if c.Describe() == "" {
 			t.Fatal("empty description")
-		}
-	})
-}
-
-func FuzzParseLegacyCount(f *testing.F) {
-	for _, s := range []string{"77", "1", "3\n", "-1", "3.5", "3e2", "  4x"} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		n := ParseLegacyCount(b)
-		if n < 0 {
-			t.Fatalf("negative count %d from %q", n, b)
-		}
-		if n > 0 && len(LegacyChunkNames("b", min(n, 3))) != int(min(n, 3)) {
-			t.Fatal("names do not match the count")
 		}
 	})
 }

@@ -41,11 +41,6 @@ type Plan struct {
 	Dirs     []remote.ExportLocation
 }
 
-// Empty reports whether the plan has nothing to do.
-func (p Plan) Empty() bool {
-	return len(p.Vacate)+len(p.FromTemp)+len(p.Uploads)+len(p.Dirs) == 0
-}
-
 // Diff plans the change of a remote holding old into one holding new.
 // present says whether the remote really has a key's content (the location
 // log): a file of old whose key is not present is not renamed (it is

@@ -51,9 +51,6 @@ func NewExportLocation(p string) (ExportLocation, error) {
 // zero value).
 func (l ExportLocation) String() string { return l.path }
 
-// IsZero reports whether l is the zero (invalid) location.
-func (l ExportLocation) IsZero() bool { return l.path == "" }
-
 // Dirs returns the directories l is in, deepest first ("a/b/c" → "a/b",
 // "a"); none for a file at the root. Each is itself a valid location, for
 // RemoveExportDirectory.
