@@ -143,7 +143,7 @@ func verifyCopies(ctx context.Context, k key.Key, numCopies, minCopies int, loca
 			continue
 		}
 		if locker, ok := c.rm.(remote.ContentLocker); ok {
-			if ln, ok := c.rm.(interface{ LockNote() string }); ok && note != nil {
+			if ln, ok := c.rm.(remote.LockNoter); ok && note != nil {
 				note(ln.LockNote())
 			}
 			unlock, err := locker.LockContent(ctx, k)

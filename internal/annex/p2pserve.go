@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
@@ -159,7 +160,7 @@ func (s *p2pSession) lockContent(ctx context.Context, k key.Key) (done bool, err
 func (s *p2pSession) get(ctx context.Context, k key.Key, offset int64) error {
 	f, size, err := s.r.objects.OpenObject(k)
 	if err != nil {
-		if err := s.c.SendData(eofReader{}, 0); err != nil {
+		if err := s.c.SendData(http.NoBody, 0); err != nil {
 			return err
 		}
 		if err := s.send(p2pproto.Invalid); err != nil {
@@ -253,7 +254,3 @@ func (s *p2pSession) put(ctx context.Context, k key.Key) error {
 	}
 	return s.send(p2pproto.Success)
 }
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/troveproject/trove/internal/annexbranch"
 	"github.com/troveproject/trove/internal/fsutil"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/logs"
@@ -81,12 +80,7 @@ func (r *Repo) logPresentAt(k key.Key, u uuid.UUID) { r.deferLocation(k, u, logs
 func (r *Repo) deferLocation(k key.Key, u uuid.UUID, st logs.Status) {
 	p := logs.LocationLogPath(k, r.cfg.BranchHash1)
 	now := r.now()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.pending == nil {
-		r.pending = annexbranch.Changes{}
-	}
-	r.pending.Add(p, func(old []byte) []byte {
+	r.deferChange(p, func(old []byte) []byte {
 		out, changed := logs.AddLocation(old, u, st, now)
 		if !changed {
 			return old

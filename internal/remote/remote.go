@@ -156,6 +156,12 @@ const (
 	Unavailable
 )
 
+// LockNoter is a ContentLocker that has something to say while it locks
+// ("locking NAME..." for a remote reached over ssh), as git-annex notes it.
+type LockNoter interface {
+	LockNote() string
+}
+
 // Availabler is the ability to say where a remote can be reached from.
 // Remotes without it are GloballyAvailable.
 type Availabler interface {

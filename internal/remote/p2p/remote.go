@@ -286,6 +286,8 @@ func (r *Remote) Remove(ctx context.Context, k key.Key) error {
 // LockNote). The caller shows it whether or not the lock is then taken.
 func (r *Remote) LockNote() string { return "locking " + r.cfg.Name + "..." }
 
+var _ remote.LockNoter = (*Remote)(nil)
+
 // LockContent implements remote.ContentLocker: LOCKCONTENT holds the
 // server's shared content lock, on a connection of its own, until the
 // returned function sends UNLOCKCONTENT. A refused lock is reported as
