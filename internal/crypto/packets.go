@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 
+	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zlib"
@@ -71,17 +72,29 @@ func openEncrypted(in *bufio.Reader, passphrase []byte, openV1 func(io.Reader, c
 // passphrase opens and starts decryption with it.
 func decryptWith(skesks []skesk, passphrase []byte,
 	decrypt func(packet.CipherFunction, []byte) (io.ReadCloser, error)) (io.ReadCloser, error) {
+	last := errWrongPassphrase
 	for _, s := range skesks {
 		key, cf, err := s.Decrypt(passphrase)
 		if err != nil {
 			continue
 		}
-		if rc, err := decrypt(cf, key); err == nil {
+		rc, err := decrypt(cf, key)
+		if err == nil {
 			return rc, nil
 		}
+		last = err
 	}
-	return nil, errors.New("wrong passphrase (is this the remote's cipher?)")
+	if errors.Is(last, errWrongPassphrase) || errors.Is(last, pgperrors.ErrKeyIncorrect) {
+		return nil, errWrongPassphrase
+	}
+	// The passphrase gave a key, but the content did not decrypt with
+	// it: truncated or damaged, most likely.
+	return nil, fmt.Errorf("the encrypted content is damaged (%w); `git annex fsck --from REMOTE` checks the remote's copies", last)
 }
+
+// errWrongPassphrase is the failure of a key that does not open the
+// message (OpenPGP's quick check of the random prefix).
+var errWrongPassphrase = errors.New("wrong passphrase (is this the remote's cipher?)")
 
 // openLiteral reads the header of the literal data packet at the start of
 // r, inside a compressed packet or not, and returns a reader of the

@@ -190,7 +190,7 @@ func newMDCReader(contents io.Reader, cfb cipher.Stream) (*mdcReader, error) {
 	}
 	cfb.XORKeyStream(prefix, prefix)
 	if prefix[aes.BlockSize-2] != prefix[aes.BlockSize] || prefix[aes.BlockSize-1] != prefix[aes.BlockSize+1] {
-		return nil, errors.New("wrong passphrase (is this the remote's cipher?)")
+		return nil, errWrongPassphrase
 	}
 	m := &mdcReader{in: contents, cfb: cfb, h: sha1.New(), buf: make([]byte, ioBufSize)}
 	m.h.Write(prefix)

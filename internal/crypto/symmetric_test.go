@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"strings"
 	"testing"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
@@ -291,6 +292,30 @@ func TestPartialWriterLengths(t *testing.T) {
 		got, err := io.ReadAll(r)
 		if err != nil || !bytes.Equal(got, body) {
 			t.Errorf("%d bytes: read %d back, %v", n, len(got), err)
+		}
+	}
+}
+
+// Damaged content is not blamed on the passphrase: with the right one, no
+// truncation of a message is reported as a wrong passphrase, while the
+// wrong one is.
+func TestTruncationIsNotAWrongPassphrase(t *testing.T) {
+	pass := []byte("p")
+	var msg bytes.Buffer
+	if err := EncryptSymmetric(&msg, bytes.NewReader(bytes.Repeat([]byte("content "), 100)), pass); err != nil {
+		t.Fatal(err)
+	}
+	ct := msg.Bytes()
+	if err := DecryptSymmetric(io.Discard, bytes.NewReader(ct), []byte("q")); err == nil || !strings.Contains(err.Error(), "wrong passphrase") {
+		t.Errorf("wrong passphrase: error %v", err)
+	}
+	for n := range len(ct) {
+		err := DecryptSymmetric(io.Discard, bytes.NewReader(ct[:n]), pass)
+		if err == nil {
+			t.Fatalf("cut at %d of %d decrypted", n, len(ct))
+		}
+		if strings.Contains(err.Error(), "wrong passphrase") {
+			t.Fatalf("cut at %d of %d: %v", n, len(ct), err)
 		}
 	}
 }

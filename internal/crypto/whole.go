@@ -7,7 +7,6 @@ import (
 	"crypto/cipher"
 	"crypto/sha1" //nolint:gosec // OpenPGP's MDC is SHA-1 (RFC 4880 5.13)
 	"crypto/subtle"
-	"errors"
 	"io"
 	"runtime"
 	"sync"
@@ -102,7 +101,7 @@ func openWholeMDC(contents io.Reader, cfb cipher.Stream) (io.ReadCloser, error) 
 	cfb.XORKeyStream(buf, buf)
 	if buf[prefix-4] != buf[prefix-2] || buf[prefix-3] != buf[prefix-1] {
 		body.release()
-		return nil, errors.New("wrong passphrase (is this the remote's cipher?)")
+		return nil, errWrongPassphrase
 	}
 	body.b = buf[prefix : len(buf)-mdcTrailer]
 	body.r.Reset(body.b)
