@@ -98,7 +98,8 @@ func (b *Branch) CommitChangesMade(ctx context.Context, changes Changes, message
 // listed journal) has, else the file in the branch's current commit. The
 // journal lock must be held. The branch files are asked of one cat-file
 // with all requests in flight, by names that spare git the root tree
-// ("SUBTREE:rest"), so thousands of paths cost no round trip each.
+// ("SUBTREE:rest"), so thousands of paths cost no round trip each; files
+// a Pipeline read from the same tree cost none at all.
 func (b *Branch) currentContents(ctx context.Context, entries []journalEntry, paths []string) ([][]byte, error) {
 	inJournal := make(map[string]bool, len(entries))
 	for _, e := range entries {
@@ -128,9 +129,15 @@ func (b *Branch) currentContents(ctx context.Context, entries []journalEntry, pa
 				continue
 			}
 		}
-		if name, ok := root.objectName(p); ok {
-			reqs = append(reqs, request{i, name})
+		name, ok := root.objectName(p)
+		if !ok {
+			continue
 		}
+		if data, ok := b.read.take(name); ok {
+			out[i] = data
+			continue
+		}
+		reqs = append(reqs, request{i, name})
 	}
 	if len(reqs) == 0 {
 		return out, nil

@@ -48,6 +48,7 @@ type Branch struct {
 	cat *gitcmd.CatFile
 
 	tree treeCache // the root tree reads go through
+	read readCache // files Pipelines read, for currentContents
 
 	// journalMu serialises this process's journal writers before they take
 	// the fcntl lock, which then only waits for other processes (its

@@ -119,8 +119,9 @@ func (p *Pipeline) result(pd Pending) ([]byte, error) {
 		return nil, fmt.Errorf("read %s:%s: %w", Ref, pd.path, err)
 	}
 	if !found || obj.Type != "blob" {
-		return nil, nil
+		obj.Data = nil
 	}
+	p.b.read.put(pd.name, obj.Data)
 	return obj.Data, nil
 }
 
