@@ -1,10 +1,11 @@
 package shellcli
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/troveproject/trove/internal/sshcmd"
 )
 
 // The command lines git-annex sends (git-annex-internals §10.1-10.2).
@@ -56,7 +57,7 @@ func FuzzSplitShellWords(f *testing.F) {
 			if i > 0 {
 				line += " "
 			}
-			line += "'" + replaceQuote(w) + "'"
+			line += sshcmd.ShellQuote(w)
 		}
 		again, err := splitShellWords(line)
 		if err != nil {
@@ -71,4 +72,3 @@ func FuzzSplitShellWords(f *testing.F) {
 	})
 }
 
-func replaceQuote(s string) string { return strings.ReplaceAll(s, "'", `'"'"'`) }

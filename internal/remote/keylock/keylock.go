@@ -55,3 +55,13 @@ func (s *Set) held() int {
 	defer s.mu.Unlock()
 	return len(s.locks)
 }
+
+// users returns how many holders and waiters k has (for tests).
+func (s *Set) users(k key.Key) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.locks[k]; e != nil {
+		return e.users
+	}
+	return 0
+}

@@ -1,7 +1,7 @@
 package keylock
 
 import (
-	"sync"
+	"runtime"
 	"testing"
 
 	"github.com/troveproject/trove/internal/key"
@@ -10,28 +10,24 @@ import (
 // keys a and b are two distinct keys.
 var a, b = key.Key{Variety: "WORM", Name: "a"}, key.Key{Variety: "WORM", Name: "b"}
 
-// Holders of one key run one at a time: a counter updated without other
-// synchronisation inside the lock never sees two holders (the race
-// detector would also flag it), and the set is empty afterwards.
+// A second Lock of a held key waits until the holder unlocks: once it is
+// registered as a waiter it has still not returned, and it returns after
+// the unlock. The set is empty afterwards.
 func TestSameKeyExcludes(t *testing.T) {
 	var s Set
-	inside, most := 0, 0
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			unlock := s.Lock(a)
-			inside++
-			most = max(most, inside)
-			inside--
-			unlock()
-		}()
+	unlock := s.Lock(a)
+	acquired := make(chan func())
+	go func() { acquired <- s.Lock(a) }()
+	for s.users(a) < 2 {
+		runtime.Gosched() // until the second Lock counts itself in
 	}
-	wg.Wait()
-	if most != 1 {
-		t.Errorf("holders at once = %d, want 1", most)
+	select {
+	case <-acquired:
+		t.Fatal("second Lock of a held key returned before the unlock")
+	default:
 	}
+	unlock()
+	(<-acquired)()
 	if n := s.held(); n != 0 {
 		t.Errorf("%d keys left in the set", n)
 	}
