@@ -124,7 +124,7 @@ func (b *Branch) commitLocked(ctx context.Context, entries []journalEntry, conte
 			if err != nil {
 				return err
 			}
-			if err := b.stageFiles(ctx, files); err != nil {
+			if err := b.stageFiles(ctx, files, nil); err != nil {
 				return err
 			}
 			if err := b.writeIndexStatus(commit); err != nil {
@@ -201,15 +201,16 @@ func (b *Branch) stage(ctx context.Context, files []fileContent) error {
 		return err
 	}
 	defer bw.Close()
-	for _, f := range files {
-		if _, err := bw.Write(ctx, f.data); err != nil {
+	shas := make([]string, len(files))
+	for i, f := range files {
+		if shas[i], err = bw.Write(ctx, f.data); err != nil {
 			return fmt.Errorf("stage %s: %w", f.path, err)
 		}
 	}
 	if err := bw.Close(); err != nil {
 		return fmt.Errorf("stage journal: %w", err)
 	}
-	return b.stageFiles(ctx, files)
+	return b.stageFiles(ctx, files, shas)
 }
 
 // syncIndex makes .git/annex/index contain the branch commit sha: it is

@@ -129,15 +129,23 @@ func quoteFastImportPath(path string) string {
 	return b.String()
 }
 
-// stageFiles puts files, already committed, into .git/annex/index.
-func (b *Branch) stageFiles(ctx context.Context, files []fileContent) error {
+// stageFiles puts files, already written as blobs, into .git/annex/index.
+// shas are their blob ids when the caller has them, nil to hash the
+// contents here.
+func (b *Branch) stageFiles(ctx context.Context, files []fileContent, shas []string) error {
 	ui, err := b.index.NewUpdateIndex(ctx)
 	if err != nil {
 		return err
 	}
 	defer ui.Close()
-	for _, f := range files {
-		if err := ui.Add(ctx, "100644", gitcmd.HashBlob(b.repo.ObjectFormat, f.data), f.path); err != nil {
+	for i, f := range files {
+		var sha string
+		if shas != nil {
+			sha = shas[i]
+		} else {
+			sha = gitcmd.HashBlob(b.repo.ObjectFormat, f.data)
+		}
+		if err := ui.Add(ctx, "100644", sha, f.path); err != nil {
 			return fmt.Errorf("stage %s: %w", f.path, err)
 		}
 	}
