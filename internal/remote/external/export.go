@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -100,25 +99,11 @@ func (r *Remote) exportFile(k key.Key, src remote.Source) (string, func(), error
 // A failure when CHECKPRESENTEXPORT says there is no file at loc wraps
 // remote.ErrNotPresent.
 func (r *Remote) RetrieveExport(ctx context.Context, k key.Key, loc remote.ExportLocation, dst remote.Sink, m progress.Meter) error {
-	dir, err := os.MkdirTemp(r.p.host.TmpDir(), "external-")
-	if err != nil {
-		return fmt.Errorf("retrieving %s from %s: %w", loc, r.p.name, err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, k.File())
-	err = r.withExport(ctx, k, loc, func(j *job) error {
-		return r.transferExport(ctx, j, extproto.Retrieve, k, path, m)
-	})
-	var f *failure
-	if errors.As(err, &f) {
-		if present, cerr := r.CheckPresentExport(ctx, k, loc); cerr == nil && !present {
-			return fmt.Errorf("%w: %w", err, remote.ErrNotPresent)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	return fill(ctx, dst, path)
+	return r.retrieveVia(ctx, k, loc.String(), dst,
+		func(path string) error {
+			return r.withExport(ctx, k, loc, func(j *job) error { return r.transferExport(ctx, j, extproto.Retrieve, k, path, m) })
+		},
+		func() (bool, error) { return r.CheckPresentExport(ctx, k, loc) })
 }
 
 // CheckPresentExport implements remote.Exporter: EXPORT loc, then

@@ -143,19 +143,30 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 	if err := safeKey(k); err != nil {
 		return err
 	}
+	return r.retrieveVia(ctx, k, k.String(), dst,
+		func(path string) error {
+			return r.with(ctx, k, func(j *job) error { return r.transfer(ctx, j, extproto.Retrieve, k, path, m) })
+		},
+		func() (bool, error) { return r.CheckPresent(ctx, k) })
+}
+
+// retrieveVia is what Retrieve and RetrieveExport share: run asks the
+// helper to write k's content (what, in messages) to a file in a fresh
+// temporary directory, and the file then replaces dst's content. The
+// protocol has no "not present" answer to a transfer, so when the helper
+// fails it, present asks, and the error wraps remote.ErrNotPresent when
+// the answer is no.
+func (r *Remote) retrieveVia(ctx context.Context, k key.Key, what string, dst remote.Sink, run func(path string) error, present func() (bool, error)) error {
 	dir, err := os.MkdirTemp(r.p.host.TmpDir(), "external-")
 	if err != nil {
-		return fmt.Errorf("retrieving %s from %s: %w", k, r.p.name, err)
+		return fmt.Errorf("retrieving %s from %s: %w", what, r.p.name, err)
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, k.File())
-	err = r.with(ctx, k, func(j *job) error {
-		return r.transfer(ctx, j, extproto.Retrieve, k, path, m)
-	})
+	err = run(path)
 	var f *failure
 	if errors.As(err, &f) {
-		// The protocol has no "not present" answer to TRANSFER: ask.
-		if present, cerr := r.CheckPresent(ctx, k); cerr == nil && !present {
+		if ok, cerr := present(); cerr == nil && !ok {
 			return fmt.Errorf("%w: %w", err, remote.ErrNotPresent)
 		}
 	}
