@@ -24,7 +24,7 @@ func (r *Remote) StoreExport(ctx context.Context, src remote.Source, k key.Key, 
 
 // RetrieveExport implements remote.Exporter.
 func (r *Remote) RetrieveExport(ctx context.Context, k key.Key, loc remote.ExportLocation, dst remote.Sink, m progress.Meter) error {
-	return r.get(ctx, r.exportObject(loc), dst, m)
+	return r.get(ctx, r.exportObject(loc), pin{}, dst, m)
 }
 
 // CheckPresentExport implements remote.Exporter.

@@ -83,7 +83,7 @@ func (r *Remote) RetrieveImport(ctx context.Context, loc remote.ExportLocation, 
 	}
 	object := r.exportObject(loc)
 	if r.s.versioning && !strings.HasPrefix(string(cid), "#") {
-		return r.getVersion(ctx, object, string(cid), dst, m)
+		return r.get(ctx, object, pin{versionID: string(cid)}, dst, m)
 	}
 	have, err := r.currentID(ctx, c, object)
 	switch {
@@ -94,28 +94,7 @@ func (r *Remote) RetrieveImport(ctx context.Context, loc remote.ExportLocation, 
 	case have != cid:
 		return r.changed(object, have)
 	}
-	return r.get(ctx, object, dst, m)
-}
-
-// getVersion downloads one version of object.
-func (r *Remote) getVersion(ctx context.Context, object, version string, dst remote.Sink, m progress.Meter) error {
-	c, err := r.conn(ctx)
-	if err != nil {
-		return err
-	}
-	if err := dst.Restart(); err != nil {
-		return err
-	}
-	body, info, _, err := minio.Core{Client: c}.GetObject(ctx, r.s.bucket, object, minio.GetObjectOptions{VersionID: version})
-	if err != nil {
-		return r.classify(ctx, "retrieve version "+version+" of", object, err)
-	}
-	defer body.Close()
-	m.SetTotal(info.Size)
-	if _, err := copyMetered(dst, body, m); err != nil {
-		return r.classify(ctx, "retrieve version "+version+" of", object, err)
-	}
-	return nil
+	return r.get(ctx, object, pin{}, dst, m)
 }
 
 // StoreExportWithContentID implements remote.Importer. S3 has no

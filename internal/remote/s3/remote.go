@@ -146,22 +146,49 @@ func (r *Remote) putOptions(size int64, m progress.Meter) minio.PutObjectOptions
 // Retrieve implements remote.Remote, resuming at dst.Offset() with a
 // ranged GET.
 func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
-	return r.get(ctx, r.s.object(k.String()), dst, m)
+	return r.get(ctx, r.s.object(k.String()), pin{}, dst, m)
 }
 
-// get downloads object into dst.
-func (r *Remote) get(ctx context.Context, object string, dst remote.Sink, m progress.Meter) error {
+// pin names the version of an object a download gets; the zero value
+// is the current one.
+type pin struct {
+	// versionID, when set, is the version ID in a versioned bucket.
+	versionID string
+}
+
+// describe names the object, and the version when pinned, for errors.
+func (p pin) describe(object string) string {
+	if p.versionID != "" {
+		return "version " + p.versionID + " of " + object
+	}
+	return object
+}
+
+// options are the GET options of the pinned version from byte off.
+func (p pin) options(off int64) (minio.GetObjectOptions, error) {
+	opts := minio.GetObjectOptions{VersionID: p.versionID}
+	if off > 0 {
+		if err := opts.SetRange(off, 0); err != nil {
+			return opts, err
+		}
+	}
+	return opts, nil
+}
+
+// get downloads the version of object p names into dst, resuming at
+// dst.Offset() with a ranged GET (a version never changes, so the bytes
+// already in dst stay valid).
+func (r *Remote) get(ctx context.Context, object string, p pin, dst remote.Sink, m progress.Meter) error {
 	c, err := r.conn(ctx)
 	if err != nil {
 		return err
 	}
+	what := p.describe(object)
 	core := minio.Core{Client: c}
 	off := dst.Offset()
-	opts := minio.GetObjectOptions{}
-	if off > 0 {
-		if err := opts.SetRange(off, 0); err != nil {
-			return fmt.Errorf("retrieve %s: %w", object, err)
-		}
+	opts, err := p.options(off)
+	if err != nil {
+		return fmt.Errorf("retrieve %s: %w", what, err)
 	}
 	body, info, _, err := core.GetObject(ctx, r.s.bucket, object, opts)
 	if err != nil && off > 0 && minio.ToErrorResponse(err).Code == "InvalidRange" {
@@ -170,15 +197,16 @@ func (r *Remote) get(ctx context.Context, object string, dst remote.Sink, m prog
 			return err
 		}
 		off = 0
-		body, info, _, err = core.GetObject(ctx, r.s.bucket, object, minio.GetObjectOptions{})
+		opts, _ = p.options(0)
+		body, info, _, err = core.GetObject(ctx, r.s.bucket, object, opts)
 	}
 	if err != nil {
-		return r.classify(ctx, "retrieve", object, err)
+		return r.classify(ctx, "retrieve", what, err)
 	}
 	defer body.Close()
 	m.SetTotal(off + info.Size)
 	if _, err := copyMetered(dst, body, m); err != nil {
-		return r.classify(ctx, "retrieve", object, err)
+		return r.classify(ctx, "retrieve", what, err)
 	}
 	return nil
 }
