@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/troveproject/trove/internal/gitcmd"
 	"github.com/troveproject/trove/internal/key"
@@ -238,13 +237,11 @@ func (r *Repo) refKeys(ctx context.Context, shas []string, use func(key.Key)) er
 	for _, s := range shas {
 		given[s] = true
 	}
-	names := make(chan string, 1024)
 	pr, pw := io.Pipe()
-	var wg sync.WaitGroup
-	var listErr, sendErr error
-	wg.Add(2)
+	var listErr error
+	listed := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(listed)
 		var stderr bytes.Buffer
 		args := append([]string{"rev-list", "--objects", "--no-object-names", "--no-walk",
 			"--filter=blob:limit=" + strconv.Itoa(pointer.MaxSize+1), "--filter=object:type=blob"}, shas...)
@@ -254,54 +251,38 @@ func (r *Repo) refKeys(ctx context.Context, shas []string, use func(key.Key)) er
 		}
 		pw.CloseWithError(err)
 	}()
-	go func() {
-		defer wg.Done()
-		defer close(names)
+	var scanErr error
+	blobs := func(yield func(string) bool) {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
-			name := sc.Text()
-			if given[name] {
-				continue // the commits themselves
-			}
-			if err := cat.Send(name); err != nil {
-				sendErr = err
-				cancel()
+			if name := sc.Text(); !given[name] && !yield(name) { // not the commits themselves
 				break
 			}
-			select {
-			case names <- name:
-			case <-ctx.Done():
-				pr.CloseWithError(ctx.Err())
-				return
-			}
 		}
-		pr.CloseWithError(sc.Err())
-	}()
-	var readErr error
-	for name := range names {
-		obj, found, err := cat.Receive(name)
-		if err != nil {
-			readErr = err
-			cancel()
-			break
-		}
+		scanErr = sc.Err()
+		pr.CloseWithError(context.Canceled) // stops rev-list if we stopped early
+	}
+	err = cat.ReadAll(ctx, blobs, func(_ string, obj gitcmd.Object, found bool) error {
 		if found && obj.Type == "blob" {
 			if k, ok := pointer.Parse(obj.Data); ok {
 				use(k)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		cancel()
 	}
-	for range names {
-		// Drain, so the sender can stop.
-	}
-	wg.Wait()
-	if err := errors.Join(readErr, sendErr); err != nil {
+	<-listed
+	switch {
+	case err != nil:
 		return err
-	}
-	if listErr != nil && ctx.Err() == nil {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case listErr != nil:
 		return listErr
 	}
-	return ctx.Err()
+	return scanErr
 }
 
 // unusedStaleKeys lists the keys of the files in .git/annex/bad or

@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+
+	"github.com/troveproject/trove/internal/gitcmd"
 )
 
 // Changes is a set of pending changes to branch files, each the
@@ -113,11 +116,8 @@ func (b *Branch) currentContents(ctx context.Context, entries []journalEntry, pa
 		return nil, fmt.Errorf("read git-annex branch: %w", errNoBranch)
 	}
 	out := make([][]byte, len(paths))
-	type request struct {
-		i    int
-		name string
-	}
-	var reqs []request
+	var idx []int // the paths asked of git, by index, in names' order
+	var names []string
 	for i, p := range paths {
 		if inJournal[p] {
 			data, ok, err := b.readJournal(p)
@@ -137,48 +137,32 @@ func (b *Branch) currentContents(ctx context.Context, entries []journalEntry, pa
 			out[i] = data
 			continue
 		}
-		reqs = append(reqs, request{i, name})
+		idx, names = append(idx, i), append(names, name)
 	}
-	if len(reqs) == 0 {
+	if len(names) == 0 {
 		return out, nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	pipe, err := b.repo.NewCatFilePipe(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read git-annex branch: %w", err)
 	}
-	sent := make(chan error, 1)
-	go func() {
-		for _, r := range reqs {
-			if err := pipe.Send(r.name); err != nil {
-				sent <- err
-				return
-			}
-		}
-		sent <- nil
-	}()
-	var rerr error
-	for _, r := range reqs {
-		obj, found, err := pipe.Receive(r.name)
-		if err != nil {
-			rerr = fmt.Errorf("read %s:%s: %w", Ref, paths[r.i], err)
-			cancel() // unblocks the sender
-			break
-		}
+	next := 0
+	err = pipe.ReadAll(ctx, slices.Values(names), func(_ string, obj gitcmd.Object, found bool) error {
 		if found && obj.Type == "blob" {
-			out[r.i] = obj.Data
+			out[idx[next]] = obj.Data
 		}
+		next++
+		return nil
+	})
+	if err != nil {
+		pipe.Close()
+		if next < len(idx) {
+			return nil, fmt.Errorf("read %s:%s: %w", Ref, paths[idx[next]], err)
+		}
+		return nil, fmt.Errorf("read git-annex branch: %w", err)
 	}
-	serr := <-sent
-	cerr := pipe.Close()
-	switch {
-	case rerr != nil:
-		return nil, rerr
-	case serr != nil:
-		return nil, fmt.Errorf("read git-annex branch: %w", serr)
-	case cerr != nil:
-		return nil, fmt.Errorf("read git-annex branch: %w", cerr)
+	if err := pipe.Close(); err != nil {
+		return nil, fmt.Errorf("read git-annex branch: %w", err)
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"sync"
 )
@@ -72,6 +73,59 @@ func (p *CatFilePipe) Receive(name string) (obj Object, found bool, err error) {
 		return Object{}, false, p.fail(fmt.Errorf("content of %s not followed by a newline", name))
 	}
 	return Object{ObjectInfo: info, Data: data[:info.Size]}, true, nil
+}
+
+// ReadAll asks for every name names yields and calls fn with each answer,
+// in order. The names are sent from another goroutine while the calling
+// one receives, so git never waits for a round trip and names may be
+// produced as they are found (names runs on that goroutine). It stops at
+// the first error from Send, Receive or fn and returns it; the answers
+// still in flight are then read and discarded, so the pipe is idle when
+// ReadAll returns (but unusable after a Send or Receive error). It must
+// not run concurrently with other uses of the pipe.
+func (p *CatFilePipe) ReadAll(ctx context.Context, names iter.Seq[string], fn func(name string, obj Object, found bool) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sent := make(chan string, 1024)
+	var sendErr error
+	go func() {
+		defer close(sent)
+		for name := range names {
+			if ctx.Err() != nil {
+				return
+			}
+			if sendErr = p.Send(name); sendErr != nil {
+				return
+			}
+			select {
+			case sent <- name:
+			case <-ctx.Done():
+				// The receiver stopped; it reads this answer too.
+				sent <- name
+				return
+			}
+		}
+	}()
+	var err error
+	for name := range sent {
+		obj, found, rerr := p.Receive(name)
+		if rerr == nil {
+			rerr = fn(name, obj, found)
+		}
+		if rerr != nil {
+			err = rerr
+			cancel()
+			break
+		}
+	}
+	for name := range sent {
+		// Unblock git (and so the sender) by taking what it writes.
+		_, _, _ = p.Receive(name)
+	}
+	if err != nil {
+		return err
+	}
+	return sendErr
 }
 
 // fail wraps err with the command line and what git said.

@@ -2,7 +2,9 @@ package gitcmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -44,29 +46,16 @@ func TestCatFilePipe(t *testing.T) {
 			names = append(names, "HEAD:no-such-file")
 		}
 	}
-	done := make(chan error, 1)
-	go func() {
-		for _, name := range names {
-			if err := p.Send(name); err != nil {
-				done <- err
-				return
-			}
-		}
-		done <- nil
-	}()
 	var got []string
-	for _, name := range names {
-		obj, found, err := p.Receive(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+	err = p.ReadAll(ctx, slices.Values(names), func(name string, obj Object, found bool) error {
 		if !found {
 			got = append(got, "missing")
-			continue
+			return nil
 		}
 		got = append(got, string(obj.Data))
-	}
-	if err := <-done; err != nil {
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	var exp []string
@@ -78,6 +67,26 @@ func TestCatFilePipe(t *testing.T) {
 	}
 	if diff := cmp.Diff(exp, got); diff != "" {
 		t.Errorf("answers (-want +got):\n%s", diff)
+	}
+		// An error from fn stops ReadAll early, with more answers in flight
+	// than a pipe holds, and leaves the pipe usable.
+	stop := errors.New("stop")
+	calls := 0
+	err = p.ReadAll(ctx, slices.Values(shas), func(string, Object, bool) error {
+		if calls++; calls == 3 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || calls != 3 {
+		t.Fatalf("ReadAll stopped after %d calls with %v, want 3 and %v", calls, err, stop)
+	}
+	var again string
+	if err := p.ReadAll(ctx, slices.Values(shas[7:8]), func(_ string, obj Object, _ bool) error {
+		again = string(obj.Data)
+		return nil
+	}); err != nil || again != want[7] {
+		t.Fatalf("ReadAll after a stop = %q, %v; want %q", again, err, want[7])
 	}
 	// Unread answers: Close must drain them.
 	for i := 0; i < n; i++ {
