@@ -3,6 +3,7 @@ package annex
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 
@@ -34,6 +35,7 @@ func (r *Repo) openSSHRemote(ctx context.Context, i int) bool {
 		}
 		if err != nil || u.IsZero() || setConfig(ctx, r.git, "remote."+rem.Name+".annex-uuid", u.String()) != nil {
 			r.remotes.unusable[rem.Name] = &RemoteError{Name: rem.Name, URL: rem.URL, Kind: ErrRemoteNoUUID}
+			_ = client.Close(ctx)
 			return true
 		}
 		rem.UUID = u
@@ -43,15 +45,29 @@ func (r *Repo) openSSHRemote(ctx context.Context, i int) bool {
 	if rem.HasCost {
 		cost = rem.Cost
 	}
-	r.remotes.list = append(r.remotes.list, p2p.New(p2p.Config{
+	r.remotes.list = append(r.remotes.list, sshRemote{p2p.New(p2p.Config{
 		Name:     rem.Name,
 		UUID:     rem.UUID,
 		Cost:     cost,
 		Location: rem.URL,
 		ReadOnly: rem.ReadOnly,
 		Dial:     p2p.SSHDialer(client, shell, r.here, rem.UUID),
-	}))
+	}), client})
 	return true
+}
+
+// sshRemote is a git-annex repository over ssh: the P2P remote, whose
+// Close also stops the ssh connection master its sessions shared (unless
+// another process still uses it), once the sessions have ended.
+type sshRemote struct {
+	*p2p.Remote
+	client *sshcmd.Client
+}
+
+// Close implements remote.Closer.
+func (s sshRemote) Close(ctx context.Context) error {
+	err := s.Remote.Close(ctx)
+	return errors.Join(err, s.client.Close(ctx))
 }
 
 // configListUUID runs `git-annex-shell configlist DIR` and returns the

@@ -3,17 +3,14 @@ package sshcmd
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 
-	"github.com/troveproject/trove/internal/gitcmd"
+	"github.com/troveproject/trove/internal/lockfile"
 )
 
 // Options say how to reach a host. The zero value runs plain `ssh` with
@@ -23,23 +20,34 @@ type Options struct {
 	// GIT_SSH); nil means os.Getenv.
 	Getenv func(string) string
 	// GitConfig reads the repository's git configuration (annex.ssh-options,
-	// remote.NAME.annex-ssh-options, annex.sshcaching); nil means none.
+	// remote.NAME.annex-ssh-options, annex.sshcaching,
+	// annex.crippledfilesystem); nil means none.
 	GitConfig func(name string) (string, bool)
 	// Remote is the git remote's name, for remote.NAME.annex-ssh-options.
 	Remote string
-	// CacheDir is where connection-caching sockets go (.git/annex/ssh);
-	// "" turns caching off.
+	// CacheDir is where connection-caching sockets go (.git/annex/ssh); ""
+	// turns caching off. Caching is on unless annex.sshcaching is false,
+	// git's ssh is used (UsesGitSSH), the socket path would be too long,
+	// or the directory cannot hold sockets; on a crippled file system the
+	// sockets go to $GIT_ANNEX_SSH_SOCKET_DIR/ssh instead, or caching is
+	// off when that is unset.
 	CacheDir string
 }
 
-// Client runs commands at one Location. It is safe for concurrent use;
-// Close stops the connection master it started, if any.
+// Client runs commands at one Location. It is safe for concurrent use.
+// With connection caching, its commands share one ssh connection master
+// (which they start on first use or find running), and Close stops that
+// master unless another client or process still uses it.
 type Client struct {
 	loc  Location
 	opts Options
 
-	mu      sync.Mutex
-	masters map[string]bool // control sockets this client used
+	sockOnce sync.Once
+	sock     string // the socket as ssh is given it; "" without caching
+	sockAbs  string // its absolute path
+
+	mu   sync.Mutex
+	lock *lockfile.File // shared lock on sockAbs's lock file while in use
 }
 
 // New returns a client for loc. It does no I/O.
@@ -50,7 +58,7 @@ func New(loc Location, opts Options) *Client {
 	if opts.GitConfig == nil {
 		opts.GitConfig = func(string) (string, bool) { return "", false }
 	}
-	return &Client{loc: loc, opts: opts, masters: map[string]bool{}}
+	return &Client{loc: loc, opts: opts}
 }
 
 // Location returns the client's location.
@@ -66,14 +74,10 @@ func (c *Client) UsesGitSSH() bool {
 // Argv returns the command line that runs remoteCmd (one shell command
 // line, see ShellCommand) on the host. With noStdin, ssh is given -n (it
 // reads nothing from standard input), as git-annex does for configlist.
+// The first call decides whether the client caches its connection (see
+// Options.CacheDir), creating the socket directory.
 func (c *Client) Argv(remoteCmd string, noStdin bool) []string {
-	var common []string
-	if noStdin {
-		common = append(common, "-n")
-	}
-	if c.loc.Port != "" {
-		common = append(common, "-p", c.loc.Port)
-	}
+	common := c.commonOptions(noStdin)
 	tail := []string{c.loc.Target(), remoteCmd}
 	if c.UsesGitSSH() {
 		if gsc := c.opts.Getenv("GIT_SSH_COMMAND"); gsc != "" {
@@ -81,9 +85,28 @@ func (c *Client) Argv(remoteCmd string, noStdin bool) []string {
 		}
 		return append(append([]string{c.opts.Getenv("GIT_SSH")}, common...), tail...)
 	}
+	return c.sshArgv(common, tail)
+}
+
+// commonOptions are the options of both ssh and git's ssh: -n with
+// noStdin, and the port.
+func (c *Client) commonOptions(noStdin bool) []string {
+	var common []string
+	if noStdin {
+		common = append(common, "-n")
+	}
+	if c.loc.Port != "" {
+		common = append(common, "-p", c.loc.Port)
+	}
+	return common
+}
+
+// sshArgv is plain ssh's command line: caching options, annex ssh
+// options, common options, -T, then tail.
+func (c *Client) sshArgv(common, tail []string) []string {
 	argv := []string{"ssh"}
-	if sock := c.controlSocket(); sock != "" {
-		argv = append(argv, "-S", sock, "-o", "ControlMaster=auto", "-o", "ControlPersist=yes")
+	if sock, _ := c.socket(); sock != "" {
+		argv = append(argv, cachingOptions(sock)...)
 	}
 	if v, ok := c.opts.GitConfig("annex.ssh-options"); ok {
 		argv = append(argv, strings.Fields(v)...)
@@ -98,46 +121,14 @@ func (c *Client) Argv(remoteCmd string, noStdin bool) []string {
 	return append(argv, tail...)
 }
 
-// controlSocket is the connection-caching socket for the host, or "" when
-// caching is off: annex.sshcaching must be true and CacheDir set. The name
-// is the host (with user and port) as in git-annex, or an md5 of it when
-// the path would pass the 100-byte limit of a socket address.
-func (c *Client) controlSocket() string {
-	if c.opts.CacheDir == "" {
-		return ""
-	}
-	if v, ok := c.opts.GitConfig("annex.sshcaching"); !ok || !gitBool(v) {
-		return ""
-	}
-	name := c.loc.Target()
-	if c.loc.Port != "" {
-		name += "!" + c.loc.Port
-	}
-	sock := filepath.Join(c.opts.CacheDir, name)
-	if len(sock) > 100 {
-		sum := md5.Sum([]byte(name))
-		sock = filepath.Join(c.opts.CacheDir, hex.EncodeToString(sum[:]))
-	}
-	if err := os.MkdirAll(c.opts.CacheDir, 0o700); err != nil {
-		return ""
-	}
-	c.mu.Lock()
-	c.masters[sock] = true
-	c.mu.Unlock()
-	return sock
-}
-
-// gitBool reports whether v is a git boolean that means true.
-func gitBool(v string) bool {
-	b, err := gitcmd.ParseBool(v)
-	return err == nil && b
-}
-
 // Output runs remoteCmd with no standard input and returns its standard
 // output. A non-zero exit gives an *ExitError carrying what the command
 // wrote to standard error.
 func (c *Client) Output(ctx context.Context, remoteCmd string) ([]byte, error) {
 	argv := c.Argv(remoteCmd, true)
+	if err := c.hold(ctx); err != nil {
+		return nil, err
+	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -198,6 +189,9 @@ func (c *Client) Start(ctx context.Context, remoteCmd string) (*Session, error) 
 		return nil, err
 	}
 	argv := c.Argv(remoteCmd, false)
+	if err := c.hold(ctx); err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	s := &Session{c: c, remote: remoteCmd, cmd: cmd, stderr: &tailBuffer{max: 8 << 10}}
 	cmd.Stderr = s.stderr
@@ -225,24 +219,6 @@ func (s *Session) Close() error {
 	err := s.cmd.Wait()
 	if err != nil {
 		return s.c.exitError(s.remote, err, s.stderr.String())
-	}
-	return nil
-}
-
-// Close stops the connection masters the client's commands used (ssh -O
-// stop), as git-annex does when a command ends. Errors are ignored: a
-// master another process started may already be gone.
-func (c *Client) Close(ctx context.Context) error {
-	c.mu.Lock()
-	socks := c.masters
-	c.masters = map[string]bool{}
-	c.mu.Unlock()
-	for sock := range socks {
-		if _, err := os.Stat(sock); err != nil {
-			continue
-		}
-		cmd := exec.CommandContext(ctx, "ssh", "-O", "stop", "-S", sock, "-o", "ControlMaster=no", c.loc.Target())
-		_ = cmd.Run()
 	}
 	return nil
 }
