@@ -66,35 +66,30 @@ func (r *Remote) currentID(ctx context.Context, c *minio.Client, object string) 
 	return r.contentID(info.VersionID, info.ETag), nil
 }
 
-// changed is the error for an object that is not the version named.
+// changed is the error for an object that is not the version named;
+// have is its content identifier now, or "" when unknown.
 func (r *Remote) changed(object string, have remote.ContentID) error {
-	return fmt.Errorf("%s in bucket %s is now %q, not a version this repository knows (run `git annex import` to record it): %w",
-		object, r.s.bucket, have, remote.ErrContentChanged)
+	now := "has changed"
+	if have != "" {
+		now = fmt.Sprintf("is now %q", have)
+	}
+	return fmt.Errorf("%s in bucket %s %s, not a version this repository knows (run `git annex import` to record it): %w",
+		object, r.s.bucket, now, remote.ErrContentChanged)
 }
 
-// RetrieveImport implements remote.Importer. In a versioned bucket the
-// version named is fetched by its ID, so a later change on the remote
-// cannot interfere; otherwise the ETag is checked before the download
-// (and S3 serves each GET from one version).
+// RetrieveImport implements remote.Importer with one GET of the version
+// cid names: by its version ID in a versioned bucket, else conditional on
+// its ETag, so that a change on the remote is never taken for it.
 func (r *Remote) RetrieveImport(ctx context.Context, loc remote.ExportLocation, cid remote.ContentID, dst remote.Sink, m progress.Meter) error {
-	c, err := r.conn(ctx)
-	if err != nil {
-		return err
-	}
 	object := r.exportObject(loc)
-	if r.s.versioning && !strings.HasPrefix(string(cid), "#") {
-		return r.get(ctx, object, pin{versionID: string(cid)}, dst, m)
+	if etag, ok := strings.CutPrefix(string(cid), "#"); ok {
+		return r.get(ctx, object, pin{etag: etag}, dst, m)
 	}
-	have, err := r.currentID(ctx, c, object)
-	switch {
-	case err != nil:
-		return err
-	case have == "":
-		return fmt.Errorf("retrieve %s in bucket %s: %w", object, r.s.bucket, remote.ErrNotPresent)
-	case have != cid:
-		return r.changed(object, have)
+	if !r.s.versioning {
+		return fmt.Errorf("retrieve %s in bucket %s: content identifier %q is a version ID, but the remote has no versioning=yes: %w",
+			object, r.s.bucket, cid, remote.ErrContentChanged)
 	}
-	return r.get(ctx, object, pin{}, dst, m)
+	return r.get(ctx, object, pin{versionID: string(cid)}, dst, m)
 }
 
 // StoreExportWithContentID implements remote.Importer. S3 has no

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -154,6 +155,10 @@ func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m pro
 type pin struct {
 	// versionID, when set, is the version ID in a versioned bucket.
 	versionID string
+	// etag, when set, is the ETag (without quotes) the object must
+	// have: the GET is conditional (If-Match), and the ETag of the
+	// response is checked too, for servers that ignore the condition.
+	etag string
 }
 
 // describe names the object, and the version when pinned, for errors.
@@ -167,6 +172,11 @@ func (p pin) describe(object string) string {
 // options are the GET options of the pinned version from byte off.
 func (p pin) options(off int64) (minio.GetObjectOptions, error) {
 	opts := minio.GetObjectOptions{VersionID: p.versionID}
+	if p.etag != "" {
+		if err := opts.SetMatchETag(p.etag); err != nil {
+			return opts, err
+		}
+	}
 	if off > 0 {
 		if err := opts.SetRange(off, 0); err != nil {
 			return opts, err
@@ -177,7 +187,8 @@ func (p pin) options(off int64) (minio.GetObjectOptions, error) {
 
 // get downloads the version of object p names into dst, resuming at
 // dst.Offset() with a ranged GET (a version never changes, so the bytes
-// already in dst stay valid).
+// already in dst stay valid). When p names an ETag the object no longer
+// has, the error wraps remote.ErrContentChanged.
 func (r *Remote) get(ctx context.Context, object string, p pin, dst remote.Sink, m progress.Meter) error {
 	c, err := r.conn(ctx)
 	if err != nil {
@@ -201,9 +212,15 @@ func (r *Remote) get(ctx context.Context, object string, p pin, dst remote.Sink,
 		body, info, _, err = core.GetObject(ctx, r.s.bucket, object, opts)
 	}
 	if err != nil {
+		if minio.ToErrorResponse(err).StatusCode == http.StatusPreconditionFailed {
+			return r.changed(object, "")
+		}
 		return r.classify(ctx, "retrieve", what, err)
 	}
 	defer body.Close()
+	if have := r.contentID("", info.ETag); p.etag != "" && have != remote.ContentID("#"+p.etag) {
+		return r.changed(object, have)
+	}
 	m.SetTotal(off + info.Size)
 	if _, err := copyMetered(dst, body, m); err != nil {
 		return r.classify(ctx, "retrieve", what, err)
