@@ -49,9 +49,10 @@ func cfg(m map[string]string) func(string) (string, bool) {
 
 func TestArgv(t *testing.T) {
 	loc := Location{User: "joe", Host: "h", Port: "2222", Path: "/r"}
-	gitcfg := cfg(map[string]string{"annex.ssh-options": "-F cfg", "remote.o.annex-ssh-options": "-4", "annex.sshcaching": "true"})
+	gitcfg := cfg(map[string]string{"annex.ssh-options": "-F cfg", "remote.o.annex-ssh-options": "-4"})
 
-	// Plain ssh: options from git config, caching socket, -T, host, command.
+	// Plain ssh: caching socket (on by default), options from git config,
+	// -T, host, command.
 	dir := t.TempDir()
 	c := New(loc, Options{Getenv: env(nil), GitConfig: gitcfg, Remote: "o", CacheDir: dir})
 	got := c.Argv("git-annex-shell 'configlist' '/r'", true)
