@@ -9,11 +9,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/troveproject/trove/internal/backend"
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/pointer"
 	"github.com/troveproject/trove/internal/policy"
+	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -228,6 +231,8 @@ func (r *Repo) listColumns(ctx context.Context) []Column {
 		cost float64
 	}
 	var rems []rc
+	// remote.log is read once, and only when there is a special remote.
+	remoteLog := sync.OnceValues(func() (map[uuid.UUID]logs.Entry[logs.RemoteConfig], error) { return r.remoteLog(ctx) })
 	for _, rem := range r.cfg.Remotes {
 		if rem.UUID.IsZero() || rem.UUID == r.here {
 			continue
@@ -235,7 +240,10 @@ func (r *Repo) listColumns(ctx context.Context) []Column {
 		cost := 100.0
 		switch {
 		case rem.URL == "":
-			cost = r.specialListCost(ctx, rem)
+			cost = remote.ExpensiveCost
+			if entries, err := remoteLog(); err == nil {
+				cost = r.specialListCost(rem, entries)
+			}
 		case rem.HasCost:
 			cost = rem.Cost
 		case strings.Contains(rem.URL, "://") || strings.Contains(rem.URL, ":"):

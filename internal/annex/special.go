@@ -181,12 +181,9 @@ func specialCost(def float64, cfg remote.Config, rem config.Remote) float64 {
 }
 
 // specialListCost is the cost of the special remote rem without opening
-// it (for list's column order); unknown types count as expensive.
-func (r *Repo) specialListCost(ctx context.Context, rem config.Remote) float64 {
-	entries, err := r.remoteLog(ctx)
-	if err != nil {
-		return remote.ExpensiveCost
-	}
+// it (for list's column order), from remote.log's entries; unknown types
+// count as expensive.
+func (r *Repo) specialListCost(rem config.Remote, entries map[uuid.UUID]logs.Entry[logs.RemoteConfig]) float64 {
 	cfg := withInherited(remote.Config(entries[configUUIDOf(r.cfg, rem)].Value), entries)
 	def := remote.ExpensiveCost
 	if t, err := r.registry().Lookup(cfg["type"]); err == nil {
