@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/troveproject/trove/internal/testutil"
 )
 
@@ -104,12 +106,67 @@ func TestConnectionCachingSSHD(t *testing.T) {
 	}
 
 	// A client used again after Close starts a new master.
-	if got := connection(t, a); got == first {
-		t.Errorf("connection %q reused after the master stopped", got)
+	second := connection(t, a)
+	if second == first {
+		t.Errorf("connection %q reused after the master stopped", second)
+	}
+
+	// git-annex holds the lock with a classic POSIX record lock: Close
+	// leaves the master to it.
+	annexLock := classicSharedLock(t, lockPath(sock))
+	a.Close(context.Background())
+	if !masterRunning(sock) {
+		t.Fatalf("Close stopped a master that git-annex holds")
+	}
+	annexLock.Close()
+	if got := connection(t, a); got != second {
+		t.Errorf("connection %q after git-annex let go, want %q", got, second)
 	}
 	a.Close(context.Background())
 	if isSocket(sock) {
 		t.Errorf("socket left after close")
+	}
+}
+
+// classicSharedLock takes a shared classic POSIX record lock on path, as
+// git-annex does, through its own descriptor; closing the file drops it.
+func classicSharedLock(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lk := unix.Flock_t{Type: unix.F_RDLCK}
+	if err := unix.FcntlFlock(f.Fd(), unix.F_SETLK, &lk); err != nil {
+		t.Fatalf("lock %s: %v", path, err)
+	}
+	return f
+}
+
+// TestStaleMasterStopped: a master left by a process that ended without
+// stopping it (its lock is free) is stopped when a process first uses the
+// directory, as git-annex does.
+func TestStaleMasterStopped(t *testing.T) {
+	s := testutil.SSHDTest(t, os.Getenv("PATH"))
+	dir := filepath.Join(testutil.TempDir(t), "annex", "ssh")
+	sock := filepath.Join(dir, "annextest")
+
+	gone := sshdClient(s.Config, dir)
+	stale := connection(t, gone)
+	// The process "dies": its lock goes, its master stays.
+	gone.mu.Lock()
+	gone.lock.Close()
+	gone.lock = nil
+	gone.mu.Unlock()
+	if !masterRunning(sock) {
+		t.Fatal("no master left behind")
+	}
+
+	staleCleaned.Delete(dir) // a new process
+	c := sshdClient(s.Config, dir)
+	t.Cleanup(func() { c.Close(context.Background()) })
+	if got := connection(t, c); got == stale {
+		t.Errorf("the stale master's connection %q was used instead of being stopped", got)
 	}
 }
 

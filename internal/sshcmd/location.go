@@ -51,8 +51,9 @@ func ParseURL(s string) (loc Location, ok bool) {
 		return Location{}, false
 	}
 	host, path := s[:c], s[c+1:]
-	if user, h, found := strings.Cut(host, "@"); found {
-		loc.User, host = user, h
+	// ssh splits user@host at the last "@".
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		loc.User, host = host[:at], host[at+1:]
 	}
 	if host == "" || path == "" {
 		return Location{}, false

@@ -15,6 +15,7 @@ func TestParseURL(t *testing.T) {
 		"annextest:/tmp/x/origin.git":      {Host: "annextest", Path: "/tmp/x/origin.git"},
 		"joe@host:rel/path":                {User: "joe", Host: "host", Path: "rel/path"},
 		"ssh://[::1]:22/r":                 {Host: "[::1]", Port: "22", Path: "/r"},
+		"a@b@h:p":                          {User: "a@b", Host: "h", Path: "p"},
 	}
 	for in, want := range cases {
 		got, ok := ParseURL(in)
