@@ -101,24 +101,30 @@ func (c *Client) commonOptions(noStdin bool) []string {
 	return common
 }
 
-// sshArgv is plain ssh's command line: caching options, annex ssh
-// options, common options, -T, then tail.
+// sshArgv is plain ssh's command line: caching options, ssh options (see
+// sshOptions), common options, -T, then tail.
 func (c *Client) sshArgv(common, tail []string) []string {
 	argv := []string{"ssh"}
 	if sock, _ := c.socket(); sock != "" {
 		argv = append(argv, cachingOptions(sock)...)
 	}
-	if v, ok := c.opts.GitConfig("annex.ssh-options"); ok {
-		argv = append(argv, strings.Fields(v)...)
-	}
-	if c.opts.Remote != "" {
-		if v, ok := c.opts.GitConfig("remote." + c.opts.Remote + ".annex-ssh-options"); ok {
-			argv = append(argv, strings.Fields(v)...)
-		}
-	}
+	argv = append(argv, c.sshOptions()...)
 	argv = append(argv, common...)
 	argv = append(argv, "-T")
 	return append(argv, tail...)
+}
+
+// sshOptions are remote.NAME.annex-ssh-options or, when that is unset,
+// annex.ssh-options, split at white space: git-annex uses the remote's
+// setting instead of the global one, not both.
+func (c *Client) sshOptions() []string {
+	if c.opts.Remote != "" {
+		if v, ok := c.opts.GitConfig("remote." + c.opts.Remote + ".annex-ssh-options"); ok {
+			return strings.Fields(v)
+		}
+	}
+	v, _ := c.opts.GitConfig("annex.ssh-options")
+	return strings.Fields(v)
 }
 
 // Output runs remoteCmd with no standard input and returns its standard

@@ -4,8 +4,8 @@
 //
 // A Location is where a git remote over ssh lives (ssh://[user@]host[:port]/path
 // or scp-like [user@]host:path). A Client turns a remote command line into
-// the ssh invocation git-annex would run: plain `ssh` with annex.ssh-options
-// and remote.NAME.annex-ssh-options, or, when GIT_ANNEX_USE_GIT_SSH=1,
+// the ssh invocation git-annex would run: plain `ssh` with remote.NAME.annex-ssh-options
+// (or, when that is unset, annex.ssh-options), or, when GIT_ANNEX_USE_GIT_SSH=1,
 // git's GIT_SSH_COMMAND or GIT_SSH.
 //
 // Connection caching is on by default, as in git-annex: plain ssh is given

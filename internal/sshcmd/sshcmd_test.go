@@ -52,15 +52,22 @@ func TestArgv(t *testing.T) {
 	loc := Location{User: "joe", Host: "h", Port: "2222", Path: "/r"}
 	gitcfg := cfg(map[string]string{"annex.ssh-options": "-F cfg", "remote.o.annex-ssh-options": "-4"})
 
-	// Plain ssh: caching socket (on by default), options from git config,
+	// Plain ssh: caching socket (on by default), the remote's ssh options,
 	// -T, host, command.
 	dir := t.TempDir()
 	c := New(loc, Options{Getenv: env(nil), GitConfig: gitcfg, Remote: "o", CacheDir: dir})
 	got := c.Argv("git-annex-shell 'configlist' '/r'", true)
 	want := []string{"ssh", "-S", dir + "/joe@h!2222", "-o", "ControlMaster=auto", "-o", "ControlPersist=yes",
-		"-F", "cfg", "-4", "-n", "-p", "2222", "-T", "joe@h", "git-annex-shell 'configlist' '/r'"}
+		"-4", "-n", "-p", "2222", "-T", "joe@h", "git-annex-shell 'configlist' '/r'"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("plain (-want +got):\n%s", diff)
+	}
+	// Another remote: annex.ssh-options, since it has no options of its own
+	// (git-annex 10.20230126 uses the remote's instead of the global ones).
+	c = New(loc, Options{Getenv: env(nil), GitConfig: gitcfg, Remote: "other"})
+	want = []string{"ssh", "-F", "cfg", "-p", "2222", "-T", "joe@h", "cmd"}
+	if diff := cmp.Diff(want, c.Argv("cmd", false)); diff != "" {
+		t.Errorf("global options (-want +got):\n%s", diff)
 	}
 
 	// GIT_SSH_COMMAND without GIT_ANNEX_USE_GIT_SSH is ignored, as in git-annex.
