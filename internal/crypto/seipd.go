@@ -9,6 +9,7 @@ import (
 	"errors"
 	"hash"
 	"io"
+	"sync"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
@@ -55,7 +56,7 @@ type seipdWriter struct {
 	out *partialWriter
 	cfb cipher.Stream
 	mdc hash.Hash
-	buf []byte
+	buf *[]byte // from copyBufs, given back by Close
 }
 
 // newSEIPDWriter starts a SEIPD v1 packet on w encrypted with key (AES).
@@ -67,7 +68,7 @@ func newSEIPDWriter(w io.Writer, cf packet.CipherFunction, key []byte) (*seipdWr
 	if !ok {
 		return nil, errors.New("symmetric encryption: only AES is written")
 	}
-	s := &seipdWriter{out: newPartialWriter(w, tagSEIPD), cfb: cfb, mdc: sha1.New(), buf: make([]byte, ioBufSize)}
+	s := &seipdWriter{out: newPartialWriter(w, tagSEIPD), cfb: cfb, mdc: sha1.New(), buf: copyBufs.Get().(*[]byte)}
 	if _, err := s.out.Write([]byte{1}); err != nil { // version
 		return nil, err
 	}
@@ -85,10 +86,11 @@ func newSEIPDWriter(w io.Writer, cf packet.CipherFunction, key []byte) (*seipdWr
 // Write encrypts p into the packet.
 func (s *seipdWriter) Write(p []byte) (int, error) {
 	s.mdc.Write(p)
+	buf := *s.buf
 	for done := 0; done < len(p); {
-		n := min(len(p)-done, len(s.buf))
-		s.cfb.XORKeyStream(s.buf[:n], p[done:done+n])
-		if _, err := s.out.Write(s.buf[:n]); err != nil {
+		n := min(len(p)-done, len(buf))
+		s.cfb.XORKeyStream(buf[:n], p[done:done+n])
+		if _, err := s.out.Write(buf[:n]); err != nil {
 			return done, err
 		}
 		done += n
@@ -97,8 +99,10 @@ func (s *seipdWriter) Write(p []byte) (int, error) {
 }
 
 // Close writes the MDC packet and ends the SEIPD packet; it does not close
-// the underlying writer.
+// the underlying writer. The writer must not be used afterwards.
 func (s *seipdWriter) Close() error {
+	copyBufs.Put(s.buf)
+	s.buf = nil
 	trailer := []byte{0xd3, 0x14}
 	s.mdc.Write(trailer)
 	trailer = s.mdc.Sum(trailer)
@@ -115,14 +119,17 @@ func (s *seipdWriter) Close() error {
 type partialWriter struct {
 	w   io.Writer
 	hdr []byte // the tag until the first part is out
-	buf []byte
+	buf []byte // from partBufs, given back by Close
 	n   int
 }
 
 const partialPart = 1 << 16
 
+// partBufs holds the buffers of partialWriters, reused across messages.
+var partBufs = sync.Pool{New: func() any { b := make([]byte, partialPart); return &b }}
+
 func newPartialWriter(w io.Writer, tag byte) *partialWriter {
-	return &partialWriter{w: w, hdr: []byte{0xc0 | tag}, buf: make([]byte, partialPart)}
+	return &partialWriter{w: w, hdr: []byte{0xc0 | tag}, buf: *partBufs.Get().(*[]byte)}
 }
 
 func (p *partialWriter) Write(b []byte) (int, error) {
@@ -154,8 +161,14 @@ func (p *partialWriter) flush(length ...byte) error {
 	return nil
 }
 
-// Close writes the rest as the final part.
+// Close writes the rest as the final part. The writer must not be used
+// afterwards.
 func (p *partialWriter) Close() error {
+	defer func() {
+		buf := p.buf
+		partBufs.Put(&buf)
+		p.buf = nil
+	}()
 	switch n := p.n; {
 	case n < 192:
 		return p.flush(byte(n))

@@ -44,6 +44,22 @@ const ioBufSize = 256 << 10
 // copyBufs holds copy buffers of ioBufSize, reused across messages.
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, ioBufSize); return &b }}
 
+// bufReaders holds buffered readers of ioBufSize, reused across messages.
+var bufReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, ioBufSize) }}
+
+// getReader returns a pooled buffered reader of r; putReader gives it back
+// once nothing reads from it any more.
+func getReader(r io.Reader) *bufio.Reader {
+	br := bufReaders.Get().(*bufio.Reader)
+	br.Reset(r)
+	return br
+}
+
+func putReader(br *bufio.Reader) {
+	br.Reset(nil)
+	bufReaders.Put(br)
+}
+
 // EncryptSymmetric encrypts everything src holds into dst as a binary
 // OpenPGP message that `gpg --decrypt --passphrase P` reads, in the shape
 // gpg writes: SKESK v4, SEIPD v1 with MDC, a ZIP-compressed packet of
@@ -119,7 +135,8 @@ func DecryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
 }
 
 func decryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
-	in := bufio.NewReaderSize(src, ioBufSize)
+	in := getReader(src)
+	defer putReader(in)
 	body, err := openEncrypted(in, passphrase, openWholeMDC)
 	if err != nil {
 		return err
@@ -136,7 +153,8 @@ func decryptSymmetric(dst io.Writer, src io.Reader, passphrase []byte) error {
 			return endOfMessage(in)
 		}
 	}
-	plain := bufio.NewReaderSize(body, ioBufSize)
+	plain := getReader(body)
+	defer putReader(plain)
 	lit, err := openLiteral(plain)
 	if err != nil {
 		return err

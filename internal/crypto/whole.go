@@ -1,7 +1,6 @@
 package crypto
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
@@ -167,7 +166,9 @@ func writeWhole(dst io.Writer, p []byte, buf []byte) (handled bool, err error) {
 	if err != nil {
 		return false, nil // the streaming decoder says why
 	}
-	lit, err := openLiteral(bufio.NewReaderSize(bytes.NewReader(out), ioBufSize))
+	in := getReader(bytes.NewReader(out))
+	defer putReader(in)
+	lit, err := openLiteral(in)
 	if err != nil {
 		return true, err
 	}
