@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/troveproject/trove/internal/export"
+	"github.com/troveproject/trove/internal/gitcmd"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/pointer"
 	"github.com/troveproject/trove/internal/remote"
@@ -39,24 +40,53 @@ func (e *BadExportPathError) Unwrap() error { return e.Err }
 // or unlocked) under their keys, any other blob under its GIT-- key.
 // Submodules are skipped, as git-annex does.
 func (r *Repo) treeFiles(ctx context.Context, tree string) ([]export.File, error) {
+	var out []export.File
+	err := r.treeBlobs(ctx, tree, func(err error) error {
+		return fmt.Errorf("list the files of tree %s: %w", tree, err)
+	}, func(b treeBlob) error {
+		loc, err := remote.NewExportLocation(b.Path)
+		if err != nil {
+			return &BadExportPathError{Tree: tree, Path: b.Path, Err: err}
+		}
+		k := gitBlobKey(b.SHA)
+		if b.Annexed {
+			k = b.Key
+		}
+		out = append(out, export.File{Loc: loc, Key: k})
+		return nil
+	})
+	return out, err
+}
+
+// treeBlob is one blob of a git tree, with the key of the annexed file it
+// is, if it is one.
+type treeBlob struct {
+	gitcmd.TreeEntry
+	// Key is the key a locked file's symlink target or an unlocked
+	// file's pointer names, when Annexed.
+	Key     key.Key
+	Annexed bool
+}
+
+// treeBlobs calls fn with each blob of tree, in ls-tree order; submodules
+// are skipped. The key of each symlink and of each regular file small
+// enough to be a pointer is read through one cat-file process. A failure
+// to list the tree is returned through listErr (which names the tree as
+// the caller knows it); fn's error stops the listing and is returned.
+func (r *Repo) treeBlobs(ctx context.Context, tree string, listErr func(error) error, fn func(treeBlob) error) error {
 	look, err := r.newKeyLookup(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer look.close()
-	var out []export.File
 	for e, err := range r.git.LsTree(ctx, tree) {
 		if err != nil {
-			return nil, fmt.Errorf("list the files of tree %s: %w", tree, err)
+			return listErr(err)
 		}
 		if e.Type != "blob" {
 			continue
 		}
-		loc, err := remote.NewExportLocation(e.Path)
-		if err != nil {
-			return nil, &BadExportPathError{Tree: tree, Path: e.Path, Err: err}
-		}
-		k := gitBlobKey(e.SHA)
+		b := treeBlob{TreeEntry: e}
 		var parse func([]byte) (key.Key, bool)
 		switch e.Mode {
 		case "120000":
@@ -67,17 +97,17 @@ func (r *Repo) treeFiles(ctx context.Context, tree string) ([]export.File, error
 		if parse != nil {
 			data, ok, err := look.blob(ctx, e.SHA)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if ok {
-				if ak, ok := parse(data); ok {
-					k = ak
-				}
+				b.Key, b.Annexed = parse(data)
 			}
 		}
-		out = append(out, export.File{Loc: loc, Key: k})
+		if err := fn(b); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // resolveTree returns the tree object treeish names: a branch, tag,

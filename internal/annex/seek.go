@@ -11,7 +11,6 @@ import (
 
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/logs"
-	"github.com/troveproject/trove/internal/pointer"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -195,41 +194,14 @@ func sendKeys(ks []key.Key, send func(Item) error) error {
 
 // branchFiles sends the annexed files in the tree of ref.
 func (r *Repo) branchFiles(ctx context.Context, ref string, send func(Item) error) error {
-	look, err := r.newKeyLookup(ctx)
-	if err != nil {
-		return err
-	}
-	defer look.close()
-	for e, err := range r.git.LsTree(ctx, ref) {
-		if err != nil {
-			return fmt.Errorf("list files of --branch %s: %w (check the name with `git branch -a`)", ref, err)
+	return r.treeBlobs(ctx, ref, func(err error) error {
+		return fmt.Errorf("list files of --branch %s: %w (check the name with `git branch -a`)", ref, err)
+	}, func(b treeBlob) error {
+		if !b.Annexed {
+			return nil
 		}
-		var parse func([]byte) (key.Key, bool)
-		switch e.Mode {
-		case "120000":
-			parse = func(b []byte) (key.Key, bool) { return pointer.ParseLink(string(b)) }
-		case "100644", "100755":
-			parse = pointer.Parse
-		default:
-			continue
-		}
-		data, ok, err := look.blob(ctx, e.SHA)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		k, ok := parse(data)
-		if !ok {
-			continue
-		}
-		it := Item{File: e.Path, Branch: ref, Key: k, Unlocked: e.Mode != "120000", Input: []string{}}
-		if err := send(it); err != nil {
-			return err
-		}
-	}
-	return nil
+		return send(Item{File: b.Path, Branch: ref, Key: b.Key, Unlocked: b.Mode != "120000", Input: []string{}})
+	})
 }
 
 // unusedKeys returns the keys of .git/annex/unused in their numbered
