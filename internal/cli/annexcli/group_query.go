@@ -23,6 +23,8 @@ func queryCommands(g *invocation.Globals) []*cobra.Command {
 		newExamineKeyCommand(g),
 		newContentLocationCommand(g),
 		newDropKeyCommand(g),
+		newSetPresentKeyCommand(g),
+		newCheckPresentKeyCommand(g),
 	}
 }
 
