@@ -53,7 +53,9 @@ func TestTreeFilesAndBranchFilesAgreeWithGitAnnex(t *testing.T) {
 	if len(found) != 2 {
 		t.Fatalf("git annex find --branch HEAD listed %v, want a.txt and d/u.txt", found)
 	}
-	blob := func(p string) string { return "GIT--" + strings.TrimSpace(testutil.RunGit(t, dir, "rev-parse", "HEAD:"+p)) }
+	blob := func(p string) string {
+		return "GIT--" + strings.TrimSpace(testutil.RunGit(t, dir, "rev-parse", "HEAD:"+p))
+	}
 
 	tree, err := r.resolveTree(ctx, "HEAD")
 	if err != nil {
