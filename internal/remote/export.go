@@ -114,11 +114,34 @@ type Exporter interface {
 }
 
 // VersionedExporter is implemented by export remotes that keep old
-// versions of files (S3 with versioning=yes). Git-annex trusts such a
-// remote to retain the content it was sent, so it counts toward numcopies;
+// versions of files (S3 with versioning=yes), as git-annex's
+// versionedExport. For such a remote the repository does as git-annex:
+// it retrieves and checks a key with the remote's key-based Retrieve and
+// CheckPresent (which find the version recorded for the key, even after
+// the key's file left the exported tree), falling back to the exported
+// files; it leaves the remote recorded as having a key whose file is
+// unexported; and it counts the remote's copies toward numcopies, while
 // every other export or import remote is treated as untrusted.
 type VersionedExporter interface {
 	VersionedExport() bool
+}
+
+// MetaDataHost is a Host that also keeps the remote's per-remote metadata
+// of keys (git-annex's RemoteMetaData: the fields "UUID:FIELD" of the
+// key's .log.rmet in the git-annex branch), where S3 records version IDs.
+// A remote finds it by type assertion on its Host. Methods are safe for
+// concurrent use.
+type MetaDataHost interface {
+	Host
+	// RemoteMetaData returns the values of the remote's field of k that
+	// are currently set (git-annex's getCurrentRemoteMetaData), sorted
+	// by their bytes; none when the field was never set.
+	RemoteMetaData(ctx context.Context, k key.Key, field string) ([]string, error)
+	// SetRemoteMetaData records value as set (or, with set false, unset)
+	// in the remote's field of k, as git-annex's addRemoteMetaData: one
+	// line stamped with the vector clock, the log then simplified.
+	// Setting a value already set adds nothing new to the state.
+	SetRemoteMetaData(ctx context.Context, k key.Key, field, value string, set bool) error
 }
 
 // ContentID identifies one version of a file on an import remote without
