@@ -17,9 +17,21 @@ func (r *Remote) exportObject(loc remote.ExportLocation) string {
 }
 
 // StoreExport implements remote.Exporter: one PUT (or multipart upload)
-// of the file's object, visible only when complete.
+// of the file's object, visible only when complete. With versioning=yes
+// the version ID S3 gives the new object is recorded for k.
 func (r *Remote) StoreExport(ctx context.Context, src remote.Source, k key.Key, loc remote.ExportLocation, m progress.Meter) error {
-	return r.put(ctx, r.exportObject(loc), src, m)
+	_, err := r.storeExport(ctx, src, k, r.exportObject(loc), m)
+	return err
+}
+
+// storeExport uploads src (k's content) as object and records its
+// version for k.
+func (r *Remote) storeExport(ctx context.Context, src remote.Source, k key.Key, object string, m progress.Meter) (minio.UploadInfo, error) {
+	info, err := r.putInfo(ctx, object, src, m)
+	if err != nil {
+		return info, err
+	}
+	return info, r.recordVersion(ctx, k, object, info.VersionID)
 }
 
 // RetrieveExport implements remote.Exporter.
@@ -29,11 +41,16 @@ func (r *Remote) RetrieveExport(ctx context.Context, k key.Key, loc remote.Expor
 
 // CheckPresentExport implements remote.Exporter.
 func (r *Remote) CheckPresentExport(ctx context.Context, k key.Key, loc remote.ExportLocation) (bool, error) {
-	return r.present(ctx, r.exportObject(loc))
+	return r.present(ctx, r.exportObject(loc), pin{})
 }
 
-// RemoveExport implements remote.Exporter.
+// RemoveExport implements remote.Exporter. On a versioned remote it
+// refuses when no version of k is recorded (the object might be the only
+// copy of k's content); else the deletion leaves the recorded versions.
 func (r *Remote) RemoveExport(ctx context.Context, k key.Key, loc remote.ExportLocation) error {
+	if err := r.checkVersioned(ctx, k); err != nil {
+		return err
+	}
 	return r.remove(ctx, r.exportObject(loc))
 }
 
@@ -44,8 +61,12 @@ func (r *Remote) RemoveExportDirectory(ctx context.Context, dir remote.ExportLoc
 }
 
 // RenameExport implements remote.Exporter as git-annex does on S3: a
-// server-side copy to the new name, then a delete of the old one.
+// server-side copy to the new name, then a delete of the old one (which
+// RemoveExport's check for versioned remotes guards).
 func (r *Remote) RenameExport(ctx context.Context, k key.Key, from, to remote.ExportLocation) (bool, error) {
+	if err := r.checkVersioned(ctx, k); err != nil {
+		return true, err
+	}
 	c, err := r.conn(ctx)
 	if err != nil {
 		return true, err

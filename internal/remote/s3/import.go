@@ -108,7 +108,7 @@ func (r *Remote) StoreExportWithContentID(ctx context.Context, src remote.Source
 	if have != "" && !slices.Contains(overwritable, have) {
 		return "", r.changed(object, have)
 	}
-	info, err := r.putInfo(ctx, object, src, m)
+	info, err := r.storeExport(ctx, src, k, object, m)
 	if err != nil {
 		return "", err
 	}
@@ -119,6 +119,9 @@ func (r *Remote) StoreExportWithContentID(ctx context.Context, src remote.Source
 func (r *Remote) RemoveExportWithContentID(ctx context.Context, k key.Key, loc remote.ExportLocation, removable []remote.ContentID) error {
 	c, err := r.conn(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.checkVersioned(ctx, k); err != nil {
 		return err
 	}
 	object := r.exportObject(loc)

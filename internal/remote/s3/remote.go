@@ -145,9 +145,16 @@ func (r *Remote) putOptions(size int64, m progress.Meter) minio.PutObjectOptions
 }
 
 // Retrieve implements remote.Remote, resuming at dst.Offset() with a
-// ranged GET.
+// ranged GET. With versioning=yes it gets the version recorded for k when
+// there is one (so a versioned export serves keys whose files are no
+// longer exported); a versioned export with none recorded does not have
+// k (the error wraps remote.ErrNotPresent).
 func (r *Remote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
-	return r.get(ctx, r.s.object(k.String()), pin{}, dst, m)
+	object, p, err := r.keyVersion(ctx, k)
+	if err != nil {
+		return err
+	}
+	return r.get(ctx, object, p, dst, m)
 }
 
 // pin names the version of an object a download gets; the zero value
@@ -228,22 +235,30 @@ func (r *Remote) get(ctx context.Context, object string, p pin, dst remote.Sink,
 	return nil
 }
 
-// CheckPresent implements remote.Remote with a HEAD of the object.
+// CheckPresent implements remote.Remote with a HEAD of the object, or of
+// the version recorded for k, as Retrieve chooses.
 func (r *Remote) CheckPresent(ctx context.Context, k key.Key) (bool, error) {
-	return r.present(ctx, r.s.object(k.String()))
+	object, p, err := r.keyVersion(ctx, k)
+	if isNotPresent(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return r.present(ctx, object, p)
 }
 
-// present reports whether object exists.
-func (r *Remote) present(ctx context.Context, object string) (bool, error) {
+// present reports whether the version of object p names exists.
+func (r *Remote) present(ctx context.Context, object string, p pin) (bool, error) {
 	c, err := r.conn(ctx)
 	if err != nil {
 		return false, err
 	}
-	_, err = c.StatObject(ctx, r.s.bucket, object, minio.StatObjectOptions{})
+	_, err = c.StatObject(ctx, r.s.bucket, object, minio.StatObjectOptions{VersionID: p.versionID})
 	if err == nil {
 		return true, nil
 	}
-	err = r.classify(ctx, "check presence of", object, err)
+	err = r.classify(ctx, "check presence of", p.describe(object), err)
 	if isNotPresent(err) {
 		return false, nil
 	}
@@ -270,8 +285,23 @@ func (r *Remote) remove(ctx context.Context, object string) error {
 }
 
 // Whereis implements remote.Whereiser: the public URL of k's object for
-// public=yes remotes (from publicurl=, or AWS's URL for the bucket).
+// public=yes remotes (from publicurl=, or AWS's URL for the bucket). An
+// export has no object per key: with versioning=yes the URLs are those of
+// the versions recorded for k ("?versionId=" added), else there are none.
 func (r *Remote) Whereis(ctx context.Context, k key.Key) ([]string, error) {
+	if r.s.exportTree {
+		vs, err := r.versions(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		var urls []string
+		for _, v := range vs {
+			if u := r.s.publicURLFor(v.object); u != "" {
+				urls = append(urls, u+"?versionId="+v.id)
+			}
+		}
+		return urls, nil
+	}
 	if u := r.s.publicURLFor(r.s.object(k.String())); u != "" {
 		return []string{u}, nil
 	}
