@@ -82,7 +82,10 @@ func (r *Repo) Export(ctx context.Context, opts ExportOptions, each func(ExportE
 	if err != nil {
 		return err
 	}
-	newFiles, err := r.treeFiles(ctx, tree)
+	// The new tree is often among the old ones too (an export again, or
+	// the retry of an interrupted one): each tree is listed once.
+	trees := &treeListing{r: r}
+	newFiles, err := trees.files(ctx, tree)
 	if err != nil {
 		return err
 	}
@@ -90,7 +93,7 @@ func (r *Repo) Export(ctx context.Context, opts ExportOptions, each func(ExportE
 	if err != nil {
 		return err
 	}
-	oldFiles, err := r.oldExportFiles(ctx, cur, incomplete)
+	oldFiles, err := trees.oldExportFiles(ctx, cur, incomplete)
 	if err != nil {
 		return err
 	}
@@ -123,10 +126,38 @@ func (r *Repo) Export(ctx context.Context, opts ExportOptions, each func(ExportE
 // oldExportFiles are the files of the trees the remote holds, then those
 // of interrupted exports to it not already listed.
 func (r *Repo) oldExportFiles(ctx context.Context, cur, incomplete []string) ([]export.File, error) {
+	return (&treeListing{r: r}).oldExportFiles(ctx, cur, incomplete)
+}
+
+// treeListing lists the files of trees (treeFiles) for one command, each
+// tree once: a tree object never changes. Not safe for concurrent use.
+type treeListing struct {
+	r      *Repo
+	listed map[string][]export.File
+}
+
+// files returns the files of tree, listing it when it was not before.
+func (l *treeListing) files(ctx context.Context, tree string) ([]export.File, error) {
+	if files, ok := l.listed[tree]; ok {
+		return files, nil
+	}
+	files, err := l.r.treeFiles(ctx, tree)
+	if err != nil {
+		return nil, err
+	}
+	if l.listed == nil {
+		l.listed = map[string][]export.File{}
+	}
+	l.listed[tree] = files
+	return files, nil
+}
+
+// oldExportFiles is Repo.oldExportFiles through the listing.
+func (l *treeListing) oldExportFiles(ctx context.Context, cur, incomplete []string) ([]export.File, error) {
 	seen := map[string]bool{}
 	var out []export.File
 	for _, t := range append(cur, incomplete...) {
-		files, err := r.treeFiles(ctx, t)
+		files, err := l.files(ctx, t)
 		if err != nil {
 			return nil, fmt.Errorf("read the tree recorded as exported (%s): %w", t, err)
 		}
