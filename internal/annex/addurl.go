@@ -146,7 +146,7 @@ func (a *URLAdder) Add(ctx context.Context, rawURL string, o AddURLOptions, ev A
 			return AddURLResult{File: o.File}, err
 		}
 	}
-	file, err := a.destination(rawURL, o, info)
+	file, err := a.destination(rawURL, o, info.SuggestedFile, true)
 	if err != nil {
 		return AddURLResult{File: o.File}, err
 	}
@@ -170,18 +170,25 @@ func (a *URLAdder) Add(ctx context.Context, rawURL string, o AddURLOptions, ev A
 	return a.download(ctx, rawURL, file, info, ev)
 }
 
-// destination chooses the work tree file for rawURL.
-func (a *URLAdder) destination(rawURL string, o AddURLOptions, info web.URLInfo) (string, error) {
+// destination chooses the work tree file for a URL: the --file option,
+// else the name the web server or the claiming special remote suggests
+// (sanitized), else a name made from nameURL (URLFileName); then --prefix
+// and --suffix. A suggested name is passed over when unlessExists is set
+// and a file of that name exists, as git-annex does for the web (startWeb)
+// but not for a special remote's CHECKURL name (checkUrl).
+func (a *URLAdder) destination(nameURL string, o AddURLOptions, suggested string, unlessExists bool) (string, error) {
 	file := o.File
-	if file == "" && info.SuggestedFile != "" {
-		file = truncateName(SanitizeFileName(info.SuggestedFile), maxFileNameBytes)
-		if _, err := os.Lstat(a.r.paths.Abs(file)); err == nil {
-			file = ""
+	if file == "" && suggested != "" {
+		file = truncateName(SanitizeFileName(suggested), maxFileNameBytes)
+		if unlessExists {
+			if _, err := os.Lstat(a.r.paths.Abs(file)); err == nil {
+				file = ""
+			}
 		}
 	}
 	if file == "" {
 		var err error
-		if file, err = URLFileName(rawURL, o.PathDepth, o.HasPathDepth); err != nil {
+		if file, err = URLFileName(nameURL, o.PathDepth, o.HasPathDepth); err != nil {
 			return "", err
 		}
 	}

@@ -64,16 +64,10 @@ func (a *URLAdder) addFromRemote(ctx context.Context, rawURL string, o AddURLOpt
 	if uri == "" {
 		uri = rawURL
 	}
-	file := o.File
-	if file == "" && it.File != "" {
-		file = truncateName(SanitizeFileName(it.File), maxFileNameBytes)
+	file, err := a.destination(uri, o, it.File, false)
+	if err != nil {
+		return AddURLResult{}, err
 	}
-	if file == "" {
-		if file, err = URLFileName(uri, o.PathDepth, o.HasPathDepth); err != nil {
-			return AddURLResult{}, err
-		}
-	}
-	file = o.Prefix + file + o.Suffix
 	ev.Remote(rm.Name())
 	res := AddURLResult{File: file}
 	logURL := ":" + uri
