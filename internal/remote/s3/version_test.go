@@ -261,3 +261,35 @@ func putDirectInfo(t *testing.T, c *minio.Client, bucket, object, content string
 	}
 	return info
 }
+
+// TestVersionedExportWhereis lists the public URLs of the versions
+// recorded for a key of a versioned export, as git-annex's
+// getPublicWebUrls; an unversioned export has none for a key.
+func TestVersionedExportWhereis(t *testing.T) {
+	u := uuid.New()
+	k, err := key.Parse("SHA256E-s6--7e4fa2eb8c7ac089739d5defc4489fad68a100d92082ca35c6b40a4524821f87.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, versioning := range []string{"yes", "no"} {
+		cfg := testCfg("127.0.0.1:9", "b", "v2")
+		cfg["exporttree"], cfg["versioning"], cfg["public"], cfg["publicurl"] = "yes", versioning, "yes", "https://pub.example/"
+		h := newMetaHost(t, u)
+		h.setLog(k, "1700000000s "+string(u)+":V +v2#p/a+b.txt +v1#p/old.txt\n")
+		r, err := New(remote.Params{Name: "cloud", UUID: u, Config: cfg, Host: h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.Whereis(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][]string{
+			"yes": {"https://pub.example/p/old.txt?versionId=v1", "https://pub.example/p/a%2Bb.txt?versionId=v2"},
+			"no":  nil,
+		}[versioning]
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("versioning=%s: Whereis (-want +got):\n%s", versioning, diff)
+		}
+	}
+}
