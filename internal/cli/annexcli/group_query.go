@@ -25,6 +25,7 @@ func queryCommands(g *invocation.Globals) []*cobra.Command {
 		newDropKeyCommand(g),
 		newSetPresentKeyCommand(g),
 		newCheckPresentKeyCommand(g),
+		newMetadataCommand(g),
 	}
 }
 
