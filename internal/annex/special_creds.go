@@ -118,26 +118,20 @@ func (h *specialHost) writeCredsFile(path, login, password string) error {
 }
 
 // crypter returns the remote's opened cipher, nil when its config has
-// none; hybrid and pubkey ciphers are decrypted with gpg once per Host.
+// none. Hybrid and pubkey ciphers are decrypted with gpg through
+// encrypted.Open's process-wide cache, which the remote itself opens its
+// cipher through, so gpg is asked once per command.
 func (h *specialHost) crypter(ctx context.Context) (*crypto.Crypter, error) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.crypt != nil {
-		return h.crypt, nil
-	}
 	s, err := crypto.ParseSettings(h.cfg)
+	h.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
 	if s.Scheme == crypto.None || s.Cipher == "" {
 		return nil, nil
 	}
-	c, err := crypto.Open(ctx, s, h.gpg())
-	if err != nil {
-		return nil, err
-	}
-	h.crypt = c
-	return c, nil
+	return encrypted.Open(ctx, s, h.gpg())
 }
 
 // gpg is the gpg the remote uses (encrypted.GPGFor).

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/remote"
@@ -24,9 +23,8 @@ type specialHost struct {
 	uuid       uuid.UUID // data UUID: per-key logs use it
 	configUUID uuid.UUID // remote.log key
 
-	mu    sync.Mutex
-	cfg   remote.Config   // remote.log entry; SetCreds may add embedded creds
-	crypt *crypto.Crypter // the opened cipher, once creds needed it
+	mu  sync.Mutex
+	cfg remote.Config // remote.log entry; SetCreds may add embedded creds
 
 	// settingUp is set while initremote or enableremote runs the type's
 	// Setup: SetCreds then adds to embedded instead of writing remote.log.

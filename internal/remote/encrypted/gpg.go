@@ -47,8 +47,11 @@ type cacheKey struct {
 	keys   string
 }
 
-// open returns the Crypter of s, from the cache when it was opened before.
-func open(ctx context.Context, s crypto.Settings, g *crypto.GPG) (*crypto.Crypter, error) {
+// Open returns the Crypter of s, from the process-wide cache when it was
+// opened before (by any remote or Host with the same settings), so the
+// user's gpg is asked to decrypt a cipher once per command. It is safe for
+// concurrent use; a failure is not cached.
+func Open(ctx context.Context, s crypto.Settings, g *crypto.GPG) (*crypto.Crypter, error) {
 	ck := cacheKey{s.Scheme, s.MAC, s.Cipher, strings.Join(s.KeyIDs, ",")}
 	crypters.Lock()
 	defer crypters.Unlock()

@@ -82,7 +82,7 @@ func (r *Remote) open(ctx context.Context) (*crypto.Crypter, error) {
 	if r.crypter != nil {
 		return r.crypter, nil
 	}
-	c, err := open(ctx, r.settings, r.gpg)
+	c, err := Open(ctx, r.settings, r.gpg)
 	if err != nil {
 		return nil, remote.Permanent(fmt.Errorf("remote %s: %w", r.Name(), err))
 	}

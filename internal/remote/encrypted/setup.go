@@ -100,7 +100,7 @@ func updateCipher(ctx context.Context, out remote.Config, g *crypto.GPG) (remote
 		remove = append(remove, v)
 	}
 	if len(add)+len(remove) > 0 && s.Scheme != crypto.Shared {
-		c, err := open(ctx, s, g)
+		c, err := Open(ctx, s, g)
 		if err != nil {
 			return nil, fmt.Errorf("encryption update: %w", err)
 		}
