@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/troveproject/trove/internal/crypto"
 	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/remote/encrypted"
 	"github.com/troveproject/trove/internal/uuid"
@@ -199,22 +198,10 @@ func (r *Repo) setupSpecial(ctx context.Context, mode remote.SetupMode, res Spec
 	if err != nil {
 		return remote.SetupResult{}, err
 	}
-	if note == nil {
-		note = func(string) {}
-	}
 	h := r.newSpecialHost(res.Name, res.UUID, res.ConfigUUID, cfg)
-	what := encryptionNote(mode, cfg)
-	if what != "" {
-		note(what)
-	}
-	cfg, err = encrypted.Setup(ctx, mode, cfg, h)
+	cfg, err = encrypted.SetupWithNotes(ctx, mode, cfg, h, note)
 	if err != nil {
 		return remote.SetupResult{}, err
-	}
-	if what != "" {
-		if s, err := crypto.ParseSettings(cfg); err == nil {
-			note(s.Description())
-		}
 	}
 	h = r.newSpecialHost(res.Name, res.UUID, res.ConfigUUID, cfg)
 	h.settingUp = true
@@ -227,34 +214,6 @@ func (r *Repo) setupSpecial(ctx context.Context, mode remote.SetupMode, res Spec
 	}
 	maps.Copy(out.Config, h.embeddedDuringSetup())
 	return out, nil
-}
-
-// encryptionNote is the note git-annex shows before it sets up a
-// remote's encryption: "encryption setup" when a cipher is generated,
-// "encryption update" when a gpg-keyed cipher is re-encrypted, "" when
-// neither happens (encryption=none, a shared cipher, a bad setting).
-func encryptionNote(mode remote.SetupMode, cfg remote.Config) string {
-	if _, err := crypto.ParseMAC(cfg["mac"]); err != nil {
-		return ""
-	}
-	if cfg["cipher"] != "" {
-		s, err := crypto.ParseSettings(cfg)
-		if err != nil || s.Scheme == crypto.Shared {
-			return ""
-		}
-		return "encryption update"
-	}
-	enc, ok := cfg["encryption"]
-	switch {
-	case !ok && (cfg["keyid"] != "" || cfg["keyid+"] != ""):
-		return "encryption setup"
-	case !ok || enc == string(crypto.None):
-		return ""
-	}
-	if _, err := crypto.ParseScheme(enc); err != nil {
-		return ""
-	}
-	return "encryption setup"
 }
 
 // configureSpecial writes the local git config of a special remote in

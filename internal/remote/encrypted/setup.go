@@ -39,6 +39,19 @@ var ErrCannotChange = errors.New("Cannot set encryption type of existing remotes
 //   - encryption=none (or, at Enable and Reconfigure, no encryption at
 //     all) returns cfg unchanged.
 func Setup(ctx context.Context, mode remote.SetupMode, cfg remote.Config, h remote.Host) (remote.Config, error) {
+	return SetupWithNotes(ctx, mode, cfg, h, nil)
+}
+
+// SetupWithNotes is Setup, telling note (when not nil) what it does as
+// git-annex shows it: "encryption setup" before a cipher is generated, or
+// "encryption update" before a gpg-keyed cipher is kept or re-encrypted,
+// then the resulting cipher's description (crypto.Settings.Description).
+// Nothing is noted when no cipher is involved (encryption=none, a shared
+// cipher kept, a bad mac= or encryption=).
+func SetupWithNotes(ctx context.Context, mode remote.SetupMode, cfg remote.Config, h remote.Host, note func(string)) (remote.Config, error) {
+	if note == nil {
+		note = func(string) {}
+	}
 	out := maps.Clone(cfg)
 	if out == nil {
 		out = remote.Config{}
@@ -49,7 +62,7 @@ func Setup(ctx context.Context, mode remote.SetupMode, cfg remote.Config, h remo
 	}
 	g := GPGFor(h, configName(cfg))
 	if cfg["cipher"] != "" {
-		return updateCipher(ctx, out, g)
+		return updateCipher(ctx, out, g, note)
 	}
 	enc, hasEnc := cfg["encryption"]
 	var scheme crypto.Scheme
@@ -72,22 +85,29 @@ func Setup(ctx context.Context, mode remote.SetupMode, cfg remote.Config, h remo
 			keys = append(keys, v)
 		}
 	}
+	note("encryption setup")
 	c, err := crypto.Generate(ctx, scheme, mac, keys, g)
 	if err != nil {
 		return nil, fmt.Errorf("encryption setup: %w", err)
 	}
 	maps.Copy(out, c.Settings().Fields())
+	note(c.Settings().Description())
 	for _, f := range transient {
 		delete(out, f)
 	}
 	return out, nil
 }
 
-// updateCipher handles a config that already has a cipher.
-func updateCipher(ctx context.Context, out remote.Config, g *crypto.GPG) (remote.Config, error) {
+// updateCipher handles a config that already has a cipher; a gpg-keyed
+// one is noted as an "encryption update".
+func updateCipher(ctx context.Context, out remote.Config, g *crypto.GPG, note func(string)) (remote.Config, error) {
 	s, err := crypto.ParseSettings(out)
 	if err != nil {
 		return nil, err
+	}
+	keyed := s.Scheme != crypto.Shared
+	if keyed {
+		note("encryption update")
 	}
 	if enc, ok := out["encryption"]; ok && enc != string(s.Scheme) {
 		return nil, ErrCannotChange
@@ -99,16 +119,18 @@ func updateCipher(ctx context.Context, out remote.Config, g *crypto.GPG) (remote
 	if v := out["keyid-"]; v != "" {
 		remove = append(remove, v)
 	}
-	if len(add)+len(remove) > 0 && s.Scheme != crypto.Shared {
+	if len(add)+len(remove) > 0 && keyed {
 		c, err := Open(ctx, s, g)
 		if err != nil {
 			return nil, fmt.Errorf("encryption update: %w", err)
 		}
-		ns, err := c.Rekey(ctx, add, remove)
-		if err != nil {
+		if s, err = c.Rekey(ctx, add, remove); err != nil {
 			return nil, err
 		}
-		maps.Copy(out, ns.Fields())
+		maps.Copy(out, s.Fields())
+	}
+	if keyed {
+		note(s.Description())
 	}
 	for _, f := range transient {
 		delete(out, f)
