@@ -45,6 +45,9 @@ type DropResult struct {
 	Skipped bool
 	// Copies are the copies verified to allow the drop (nil with Force).
 	Copies []VerifiedCopy
+	// Kept, set with Skipped, says why content that is not --auto's to
+	// leave was left in place: a *ThinModifiedError.
+	Kept error
 }
 
 // ErrRequiredContent is wrapped by *RequiredContentError.
@@ -72,9 +75,19 @@ func (e *RequiredContentError) Error() string {
 // until the drop is done, others by CheckPresent. Required content is
 // refused (*RequiredContentError); too few copies is an *UnsafeDropError.
 // Force skips the checks. Content not present is not an error
-// (Dropped is true: it is gone). After a drop the location log records
+// (Dropped is true: it is gone). With annex.thin, content modified
+// through a hard-linked unlocked file counts as not present, as in
+// git-annex: the item is Skipped, with Kept a *ThinModifiedError, and
+// even Force leaves the object and the location log alone. After a drop the location log records
 // this repository as missing it. Safe for concurrent use on different keys.
 func (r *Repo) DropLocal(ctx context.Context, it Item, opts DropOptions) (DropResult, error) {
+	if modified, err := r.thinModified(ctx, it.Key); err != nil || modified {
+		var kept error
+		if modified {
+			kept = &ThinModifiedError{Key: it.Key, File: it.describeFile()}
+		}
+		return DropResult{Skipped: modified, Kept: kept}, err
+	}
 	d, num, minc, skip, err := r.dropPlan(ctx, it, r.here, opts)
 	if err != nil || skip {
 		return DropResult{Skipped: skip}, err
@@ -167,6 +180,14 @@ func (it Item) describe() string {
 		return it.Shown()
 	}
 	return it.Key.String()
+}
+
+// describeFile names the item's file in messages; empty for a key.
+func (it Item) describeFile() string {
+	if it.File == "" {
+		return ""
+	}
+	return it.Shown()
 }
 
 // logDropped records that u no longer has k (dead with opts.Unused). The

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/troveproject/trove/internal/key"
+	"github.com/troveproject/trove/internal/objectstore"
 	"github.com/troveproject/trove/internal/remote"
 	"github.com/troveproject/trove/internal/uuid"
 )
@@ -364,4 +367,67 @@ func (e *UnsafeDropError) Wanted() []Copy {
 		out[i] = Copy{UUID: c.UUID, Description: c.Label(), Here: c.Here}
 	}
 	return out
+}
+
+// ThinModifiedError says why a drop left content in place: with
+// annex.thin the unlocked file File is a hard link to Key's object, and
+// it was modified, so the object no longer holds Key's content. As
+// git-annex does, the repository then counts as not having the content
+// (DropLocal skips it; git-annex prints nothing).
+type ThinModifiedError struct {
+	Key  key.Key
+	File string // the file as the user names it; empty for a key
+}
+
+func (e *ThinModifiedError) Error() string {
+	what := e.Key.String()
+	if e.File != "" {
+		what = e.File
+	}
+	next := "`git annex add " + e.File + "` to annex its new content"
+	if e.File == "" {
+		next = "`git annex add` on the modified file to annex its new content"
+	}
+	return fmt.Sprintf("not dropping %s: its content in .git/annex/objects was modified through a hard-linked unlocked file (annex.thin), so this repository no longer has %s; run %s, or `git annex fsck --key %s` to record that the content is gone", what, e.Key, next, e.Key)
+}
+
+// thinModified reports whether, with annex.thin, k's object was modified
+// through a work-tree file hard-linked to it (git-annex's inAnnex, which
+// then answers that the content is not present). An object with no other
+// link cannot have been; one whose stamp the inode cache recorded for k
+// has not been; any other is checked by size and checksum.
+func (r *Repo) thinModified(ctx context.Context, k key.Key) (bool, error) {
+	if !r.cfg.Thin {
+		return false, nil
+	}
+	obj, present, err := r.objects.Find(k)
+	if err != nil || !present {
+		return false, err
+	}
+	fi, err := os.Stat(obj)
+	if err != nil {
+		return false, fmt.Errorf("check %s: %w", obj, err)
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || st.Nlink < 2 {
+		return false, nil
+	}
+	d := &r.drops.depop
+	d.mu.Lock()
+	if d.inodes == nil {
+		d.inodes = r.newInodeCache()
+	}
+	ic := d.inodes
+	d.mu.Unlock()
+	if ck, ok := ic.lookup(fi); ok && ck == k {
+		return false, nil
+	}
+	err = r.objects.Verify(ctx, k, false)
+	var bad *objectstore.BadContentError
+	switch {
+	case errors.As(err, &bad):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("check %s: %w", k, err)
+	}
+	return false, nil
 }

@@ -245,3 +245,16 @@ func TestUnsafeDropErrorLocations(t *testing.T) {
 		t.Errorf("no-location note = %+v", none[2])
 	}
 }
+
+func TestThinModifiedErrorNamesFileCauseAndNextCommand(t *testing.T) {
+	k, err := key.Parse("SHA256E-s4--17e682f060b5f8e47ea04c5c4855908b0a5ad612022260fe50e11ecb0cc0ab76")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := (&ThinModifiedError{Key: k, File: "dir/a"}).Error()
+	for _, want := range []string{"not dropping dir/a", "annex.thin", "`git annex add dir/a`", "`git annex fsck --key " + k.String() + "`"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("ThinModifiedError = %q, want it to contain %q", msg, want)
+		}
+	}
+}
