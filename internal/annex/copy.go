@@ -48,8 +48,8 @@ func (r *Repo) CopyTo(ctx context.Context, it Item, rm remote.Remote, m progress
 
 // CopyToWith is CopyTo with options.
 func (r *Repo) CopyToWith(ctx context.Context, it Item, rm remote.Remote, opts CopyOptions, m progress.Meter) (CopyResult, error) {
-	if has, err := r.objects.Has(it.Key); err != nil || !has {
-		return CopyResult{Skipped: !has}, err
+	if has, err := r.hasContent(ctx, it.Key); err != nil || !has {
+		return CopyResult{Skipped: err == nil}, err
 	}
 	if opts.Auto {
 		want, err := r.WantSend(ctx, it, rm, opts.NumCopies)

@@ -391,6 +391,18 @@ func (e *ThinModifiedError) Error() string {
 	return fmt.Sprintf("not dropping %s: its content in .git/annex/objects was modified through a hard-linked unlocked file (annex.thin), so this repository no longer has %s; run %s, or `git annex fsck --key %s` to record that the content is gone", what, e.Key, next, e.Key)
 }
 
+// hasContent reports whether this repository has k's content, as
+// git-annex's inAnnex: the object is present and, with annex.thin, was not
+// modified through a hard-linked unlocked file.
+func (r *Repo) hasContent(ctx context.Context, k key.Key) (bool, error) {
+	has, err := r.objects.Has(k)
+	if err != nil || !has {
+		return false, err
+	}
+	modified, err := r.thinModified(ctx, k)
+	return !modified, err
+}
+
 // thinModified reports whether, with annex.thin, k's object was modified
 // through a work-tree file hard-linked to it (git-annex's inAnnex, which
 // then answers that the content is not present). An object with no other
