@@ -423,14 +423,7 @@ func (r *Repo) thinModified(ctx context.Context, k key.Key) (bool, error) {
 	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || st.Nlink < 2 {
 		return false, nil
 	}
-	d := &r.drops.depop
-	d.mu.Lock()
-	if d.inodes == nil {
-		d.inodes = r.newInodeCache()
-	}
-	ic := d.inodes
-	d.mu.Unlock()
-	if ck, ok := ic.lookup(fi); ok && ck == k {
+	if ck, ok := r.depopInodes().lookup(fi); ok && ck == k {
 		return false, nil
 	}
 	err = r.objects.Verify(ctx, k, false)

@@ -187,13 +187,8 @@ func (r *Repo) depopulate(ctx context.Context, k key.Key, note func(string)) err
 	if err != nil || len(paths) == 0 {
 		return err
 	}
+	ic := r.depopInodes()
 	d := &r.drops.depop
-	d.mu.Lock()
-	if d.inodes == nil {
-		d.inodes = r.newInodeCache()
-	}
-	ic := d.inodes
-	d.mu.Unlock()
 	for _, p := range paths {
 		done, err := r.depopulateFile(ctx, ic, p, k, note)
 		if err != nil {
@@ -206,6 +201,18 @@ func (r *Repo) depopulate(ctx context.Context, k key.Key, note func(string)) err
 		}
 	}
 	return nil
+}
+
+// depopInodes returns the inode cache drops check unlocked files with,
+// reading it on first use.
+func (r *Repo) depopInodes() *inodeCache {
+	d := &r.drops.depop
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.inodes == nil {
+		d.inodes = r.newInodeCache()
+	}
+	return d.inodes
 }
 
 // depopulateFile writes k's pointer file over the work-tree file at path

@@ -68,7 +68,7 @@ func TestCatFilePipe(t *testing.T) {
 	if diff := cmp.Diff(exp, got); diff != "" {
 		t.Errorf("answers (-want +got):\n%s", diff)
 	}
-		// An error from fn stops ReadAll early, with more answers in flight
+	// An error from fn stops ReadAll early, with more answers in flight
 	// than a pipe holds, and leaves the pipe usable.
 	stop := errors.New("stop")
 	calls := 0

@@ -237,6 +237,15 @@ func unescape(s string) (string, int, bool) {
 	return "", 0, false
 }
 
+// labelOr is label, the caller's name for what is being parsed, or l when
+// there is none.
+func labelOr(label, l string) string {
+	if label != "" {
+		return label
+	}
+	return l
+}
+
 func (p *jsonParser) object(label string) (jsonValue, bool) {
 	v := jsonValue{kind: "object"}
 	p.space()
@@ -247,12 +256,7 @@ func (p *jsonParser) object(label string) (jsonValue, bool) {
 		p.i++
 		return v, true
 	}
-	or := func(l string) string {
-		if label != "" {
-			return label
-		}
-		return l
-	}
+	or := func(l string) string { return labelOr(label, l) }
 	for {
 		p.space()
 		if p.i >= len(p.s) {
@@ -307,12 +311,7 @@ func (p *jsonParser) array(label string) (jsonValue, bool) {
 		p.i++
 		return v, true
 	}
-	or := func(l string) string {
-		if label != "" {
-			return label
-		}
-		return l
-	}
+	or := func(l string) string { return labelOr(label, l) }
 	for {
 		item, ok := p.value(or("json list value"))
 		if !ok {

@@ -71,4 +71,3 @@ func FuzzSplitShellWords(f *testing.F) {
 		}
 	})
 }
-
