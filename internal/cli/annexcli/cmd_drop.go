@@ -103,7 +103,10 @@ func (d *dropRun) drop(ctx context.Context, it annex.Item) bool {
 		res, err = s.repo.DropFrom(ctx, it, d.rm, opts)
 	}
 	if err == nil && res.Skipped {
-		return false
+		if res.Kept == nil || s.g.Face != invocation.FaceTrove {
+			return false // git-annex says nothing of content it lacks
+		}
+		err = res.Kept
 	}
 	t := s.out.BeginIn(ctx, a)
 	for _, n := range notes {
