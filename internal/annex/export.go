@@ -241,10 +241,11 @@ func (x *exporter) run(ctx context.Context, p export.Plan) (reupload []export.Fi
 }
 
 // remove deletes f from the remote; the location log loses the remote
-// for f's key when the new tree does not have the key.
+// for f's key when the new tree does not have the key, unless the remote
+// keeps old versions.
 func (x *exporter) remove(ctx context.Context, f export.File) error {
 	err := x.er.exp.RemoveExport(ctx, f.Key, f.Loc)
-	if err == nil && !isGitBlobKey(f.Key) && !x.wanted[f.Key.String()] {
+	if err == nil && !isGitBlobKey(f.Key) && !x.wanted[f.Key.String()] && !x.er.versioned() {
 		x.r.deferLocation(f.Key, x.er.uuid, logs.Missing)
 	}
 	return err

@@ -82,6 +82,15 @@ func (e *exportRemote) locations(ctx context.Context, k key.Key) ([]remote.Expor
 	return e.locs[k.String()], e.err
 }
 
+// versioned reports whether the remote keeps every version of the files
+// exported to it (S3 with versioning=yes): then, as in git-annex, keys are
+// retrieved and checked by the version recorded for them, first, and a
+// key whose file leaves the exported tree stays on the remote.
+func (e *exportRemote) versioned() bool {
+	v, ok := e.exp.(remote.VersionedExporter)
+	return ok && v.VersionedExport()
+}
+
 // Store implements remote.Remote: refused; content goes to an export
 // remote with `git annex export`.
 func (e *exportRemote) Store(ctx context.Context, k key.Key, src remote.Source, m progress.Meter) error {
@@ -95,21 +104,33 @@ func (e *exportRemote) Remove(ctx context.Context, k key.Key) error {
 }
 
 // Retrieve implements remote.Remote from the first location of the
-// exported tree that has k. Keys whose content cannot be verified by
+// exported tree that has k (from the version recorded for k first, when
+// the remote is versioned). Keys whose content cannot be verified by
 // their name (WORM, URL) are refused, as git-annex does, since a file of
 // an export may have been changed by anyone.
 func (e *exportRemote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink, m progress.Meter) error {
 	if b, err := backend.Lookup(k.Variety); err != nil || !b.IsHash() {
 		return fmt.Errorf("%s cannot be downloaded from the export %s: its key has no checksum to verify it with: %w", k, e.name, remote.ErrUnsupported)
 	}
+	var errs []error
+	if e.versioned() {
+		// The version recorded for k outlives its file in the tree.
+		err := e.Remote.Retrieve(ctx, k, dst, m)
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err)
+		if err := dst.Restart(); err != nil {
+			return err
+		}
+	}
 	locs, err := e.locations(ctx, k)
 	if err != nil {
 		return err
 	}
-	if len(locs) == 0 {
+	if len(locs) == 0 && len(errs) == 0 {
 		return fmt.Errorf("%s is not in the tree exported to %s: %w", k, e.name, remote.ErrNotPresent)
 	}
-	var errs []error
 	for _, l := range locs {
 		err := e.exp.RetrieveExport(ctx, k, l, dst, m)
 		if err == nil {
@@ -121,8 +142,12 @@ func (e *exportRemote) Retrieve(ctx context.Context, k key.Key, dst remote.Sink,
 }
 
 // CheckPresent implements remote.Remote: whether a location of the
-// exported tree that should have k has a file.
+// exported tree that should have k has a file; for a versioned remote,
+// whether the version recorded for k is there.
 func (e *exportRemote) CheckPresent(ctx context.Context, k key.Key) (bool, error) {
+	if e.versioned() {
+		return e.Remote.CheckPresent(ctx, k)
+	}
 	locs, err := e.locations(ctx, k)
 	if err != nil {
 		return false, err

@@ -32,7 +32,7 @@ type specialHost struct {
 	embedded  map[string]string
 }
 
-var _ remote.Host = (*specialHost)(nil)
+var _ remote.MetaDataHost = (*specialHost)(nil)
 
 func (r *Repo) newSpecialHost(name string, u, cu uuid.UUID, cfg remote.Config) *specialHost {
 	c := remote.Config{}
@@ -84,6 +84,25 @@ func (h *specialHost) State(ctx context.Context, k key.Key) (string, error) {
 		return "", fmt.Errorf("read %s from the git-annex branch: %w", p, err)
 	}
 	return logs.ParseMapLog(data)[string(h.uuid)].Value, nil
+}
+
+// RemoteMetaData implements remote.MetaDataHost: the values set in the
+// remote's field of k's .log.rmet.
+func (h *specialHost) RemoteMetaData(ctx context.Context, k key.Key, field string) ([]string, error) {
+	p := logs.KeyLogPath(k, h.r.cfg.BranchHash1, logs.RemoteMetaDataExt)
+	data, err := h.r.branch.Get(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s from the git-annex branch: %w", p, err)
+	}
+	return logs.CurrentMetaData(logs.ParseMetaLog(data)).Values(string(h.uuid) + ":" + field), nil
+}
+
+// SetRemoteMetaData implements remote.MetaDataHost, through the journal.
+func (h *specialHost) SetRemoteMetaData(ctx context.Context, k key.Key, field, value string, set bool) error {
+	p := logs.KeyLogPath(k, h.r.cfg.BranchHash1, logs.RemoteMetaDataExt)
+	md := logs.MetaData{{Name: string(h.uuid) + ":" + field, Values: []logs.MetaValue{{Value: value, Set: set}}}}
+	now := h.r.now()
+	return h.r.changeBranch(ctx, p, func(old []byte) []byte { return logs.AddMetaData(old, md, now) })
 }
 
 // SetState implements remote.Host.

@@ -192,6 +192,20 @@ func CurrentMetaData(lines []MetaLine) MetaData {
 	return out
 }
 
+// Values returns the values of the field called name (field names compare
+// case-insensitively, as in git-annex), nil when md has no such field.
+func (md MetaData) Values(name string) []string {
+	var out []string
+	for _, f := range md {
+		if foldField(f.Name) == foldField(name) {
+			for _, v := range f.Values {
+				out = append(out, v.Value)
+			}
+		}
+	}
+	return out
+}
+
 // AddMetaData returns metadata log old after recording md (`git annex
 // metadata`): a line stamped with now advanced past every existing line,
 // after which lines whose values are all overridden by newer lines are

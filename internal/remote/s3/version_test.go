@@ -37,15 +37,7 @@ func newMetaHost(t testing.TB, u uuid.UUID) *metaHost {
 func (h *metaHost) RemoteMetaData(_ context.Context, k key.Key, field string) ([]string, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []string
-	for _, f := range logs.CurrentMetaData(logs.ParseMetaLog(h.logs[k])) {
-		if strings.EqualFold(f.Name, string(h.uuid)+":"+field) {
-			for _, v := range f.Values {
-				out = append(out, v.Value)
-			}
-		}
-	}
-	return out, nil
+	return logs.CurrentMetaData(logs.ParseMetaLog(h.logs[k])).Values(string(h.uuid) + ":" + field), nil
 }
 
 func (h *metaHost) SetRemoteMetaData(_ context.Context, k key.Key, field, value string, set bool) error {
