@@ -406,12 +406,6 @@ wl_get_crypt_big() {
 say "trove: $trove"
 say "git-annex: $real_annex ($(git-annex version --raw 2>/dev/null || "$real_annex" version --raw))"
 say "small files: $small_n, big file: $big_mib MiB, runs: $runs, timer: $(command -v hyperfine >/dev/null && echo hyperfine || echo bash)"
-for w in "${selected[@]}"; do
-	declare -F "wl_$w" >/dev/null || die "unknown workload $w (known: ${WORKLOADS[*]})"
-	"wl_$w"
-	free_trash
-done
-
 # ratio A B: A/B with one decimal, or "-" when either is missing or failed.
 ratio() {
 	awk -v a="${1:--}" -v b="${2:--}" 'BEGIN {
@@ -423,12 +417,24 @@ cell() { # seconds -> "1.234" | fail | -
 	[[ $v =~ ^[0-9.]+$ ]] && printf '%.3f' "$v" || printf '%s' "$v"
 }
 
+# row W: the table row of workload W.
+row() {
+	printf '%-10s %11s %11s %9s   %-28s %11s %12s\n' "$1" \
+		"$(cell "${secs[$1/annex]:-}")" "$(cell "${secs[$1/trove]:-}")" \
+		"$(ratio "${secs[$1/annex]:-}" "${secs[$1/trove]:-}")" \
+		"${bname[$1]:--}" "$(cell "${secs[$1/base]:-}")" \
+		"$(ratio "${secs[$1/trove]:-}" "${secs[$1/base]:-}")"
+}
+
+for w in "${selected[@]}"; do
+	declare -F "wl_$w" >/dev/null || die "unknown workload $w (known: ${WORKLOADS[*]})"
+	"wl_$w"
+	free_trash
+	say "$(row "$w")" # as it comes, in case a later workload fails
+done
+
 printf '\n%-10s %11s %11s %9s   %-28s %11s %12s\n' workload "git-annex s" "trove s" speedup baseline "baseline s" "trove/base"
 for w in "${selected[@]}"; do
-	printf '%-10s %11s %11s %9s   %-28s %11s %12s\n' "$w" \
-		"$(cell "${secs[$w/annex]:-}")" "$(cell "${secs[$w/trove]:-}")" \
-		"$(ratio "${secs[$w/annex]:-}" "${secs[$w/trove]:-}")" \
-		"${bname[$w]:--}" "$(cell "${secs[$w/base]:-}")" \
-		"$(ratio "${secs[$w/trove]:-}" "${secs[$w/base]:-}")"
+	row "$w"
 done
 echo "speedup = git-annex time / Trove time (higher is better); trove/base = Trove time / baseline (lower is better)"
