@@ -114,6 +114,63 @@ func TestCheckAttr(t *testing.T) {
 	}
 }
 
+// TestCheckAttrPipe sends far more paths than the pipes hold before
+// receiving, from another goroutine, and checks every answer is the one
+// for its own path, as Check gives it.
+func TestCheckAttrPipe(t *testing.T) {
+	r := newRepo(t)
+	ctx := context.Background()
+	writeFile(t, r, ".gitattributes", "*.bin annex.numcopies=3\n*7.bin annex.mincopies=2\nsub/** -annex.numcopies\n")
+	ca, err := r.NewCheckAttrPipe(ctx, "annex.numcopies", "annex.mincopies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ca.Close()
+	var paths []string
+	for i := range 5000 {
+		dir := "data"
+		if i%5 == 0 {
+			dir = "sub"
+		}
+		paths = append(paths, fmt.Sprintf("%s/some longer name %05d.bin", dir, i))
+	}
+	sendErr := make(chan error, 1)
+	go func() {
+		for _, p := range paths {
+			if err := ca.Send(p); err != nil {
+				sendErr <- err
+				return
+			}
+		}
+		sendErr <- nil
+	}()
+	for i, p := range paths {
+		got, err := ca.Receive(p)
+		if err != nil {
+			t.Fatalf("Receive(%q): %v", p, err)
+		}
+		want := map[string]string{"annex.numcopies": "3"}
+		if i%5 == 0 {
+			want["annex.numcopies"] = AttrUnset
+		}
+		if i%10 == 7 {
+			want["annex.mincopies"] = "2"
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("Receive(%q) (-want +got):\n%s", p, d)
+		}
+	}
+	if err := <-sendErr; err != nil {
+		t.Fatal(err)
+	}
+	if err := ca.Send("bad\x00path"); err == nil {
+		t.Error("Send of a path holding NUL succeeded")
+	}
+	if err := ca.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestIndexRefsAndCommits(t *testing.T) {
 	r := newRepo(t)
 	ctx := context.Background()

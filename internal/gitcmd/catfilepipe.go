@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"strings"
-	"sync"
 )
 
 // CatFilePipe is a long-running `git cat-file --batch` whose requests and
@@ -20,21 +18,18 @@ import (
 // answers never sent for are not waited for. After an error the pipe is
 // unusable; Close it.
 type CatFilePipe struct {
-	b         *batch
-	sendMu    sync.Mutex
-	closeOnce sync.Once
-	closeErr  error
+	p *pipe
 }
 
 // NewCatFilePipe starts `git cat-file --batch`; it lives until Close or
 // until ctx is done (cancelling ctx kills git, which unblocks Send and
 // Receive).
 func (r *Repo) NewCatFilePipe(ctx context.Context) (*CatFilePipe, error) {
-	b, err := r.startBatch(ctx, "cat-file", "--batch")
+	p, err := r.startPipe(ctx, "\n", "cat-file", "--batch")
 	if err != nil {
 		return nil, err
 	}
-	return &CatFilePipe{b: b}, nil
+	return &CatFilePipe{p: p}, nil
 }
 
 // Send asks for the object named name (see CatFile.Read for the names git
@@ -43,34 +38,26 @@ func (p *CatFilePipe) Send(name string) error {
 	if err := checkBatchName(name); err != nil {
 		return err
 	}
-	p.sendMu.Lock()
-	defer p.sendMu.Unlock()
-	if _, err := p.b.w.WriteString(name + "\n"); err != nil {
-		return p.fail(err)
-	}
-	if err := p.b.w.Flush(); err != nil {
-		return p.fail(err)
-	}
-	return nil
+	return p.p.send(name)
 }
 
 // Receive reads the answer to the oldest request not yet received, which
 // was for name. A missing object is found == false without error.
 func (p *CatFilePipe) Receive(name string) (obj Object, found bool, err error) {
-	line, err := p.b.readLine('\n')
+	line, err := p.p.b.readLine('\n')
 	if err != nil {
-		return Object{}, false, p.fail(err)
+		return Object{}, false, p.p.fail(err)
 	}
 	info, found, err := ParseBatchHeader(line, name)
 	if err != nil || !found {
 		return Object{}, false, err
 	}
 	data := make([]byte, info.Size+1)
-	if _, err := io.ReadFull(p.b.rd, data); err != nil {
-		return Object{}, false, p.fail(fmt.Errorf("read content of %s: %w", name, err))
+	if _, err := io.ReadFull(p.p.b.rd, data); err != nil {
+		return Object{}, false, p.p.fail(fmt.Errorf("read content of %s: %w", name, err))
 	}
 	if data[info.Size] != '\n' {
-		return Object{}, false, p.fail(fmt.Errorf("content of %s not followed by a newline", name))
+		return Object{}, false, p.p.fail(fmt.Errorf("content of %s not followed by a newline", name))
 	}
 	return Object{ObjectInfo: info, Data: data[:info.Size]}, true, nil
 }
@@ -128,30 +115,7 @@ func (p *CatFilePipe) ReadAll(ctx context.Context, names iter.Seq[string], fn fu
 	return sendErr
 }
 
-// fail wraps err with the command line and what git said.
-func (p *CatFilePipe) fail(err error) error {
-	return &Error{Args: p.b.args, Stderr: strings.TrimSpace(p.b.stderr.String()), Err: err}
-}
-
 // Close ends git: it closes git's input, discards answers nobody received
 // and waits for git to exit. It is idempotent and must not run concurrently
 // with Send or Receive.
-func (p *CatFilePipe) Close() error {
-	p.closeOnce.Do(func() {
-		p.sendMu.Lock()
-		defer p.sendMu.Unlock()
-		err := p.b.w.Flush()
-		if cerr := p.b.stdin.Close(); err == nil {
-			err = cerr
-		}
-		_, _ = io.Copy(io.Discard, p.b.rd) // git may be blocked writing answers
-		if werr := p.b.wait(); err == nil {
-			err = werr
-		}
-		p.b.cancel()
-		if err != nil {
-			p.closeErr = p.fail(err)
-		}
-	})
-	return p.closeErr
-}
+func (p *CatFilePipe) Close() error { return p.p.close() }
