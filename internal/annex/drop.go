@@ -273,6 +273,10 @@ func (r *Repo) newDropper(ctx context.Context) (*dropper, error) {
 // configured is git-annex's configuredNumCopies: values below 1 mean 1.
 func configured(n int) int { return max(n, 1) }
 
+// copiesAttrNames are the git attributes that set the numcopies and
+// mincopies of a file.
+var copiesAttrNames = []string{"annex.numcopies", "annex.mincopies"}
+
 // copiesFor returns the numcopies and mincopies a drop of it needs:
 // --numcopies/--mincopies, else the item's annex.numcopies/annex.mincopies
 // attributes, else numcopies.log (or the deprecated git config
@@ -282,9 +286,12 @@ func (d *dropper) copiesFor(ctx context.Context, it Item, opts DropOptions) (int
 	if (num > 0 && minc > 0) || it.File == "" || it.Branch != "" {
 		return cmpOr(num, d.globalNum), cmpOr(minc, d.globalMin), nil
 	}
-	vals, err := d.checkAttr(ctx, it.File)
-	if err != nil {
-		return 0, 0, err
+	vals := it.copiesAttrs
+	if !it.hasCopiesAttrs {
+		var err error
+		if vals, err = d.checkAttr(ctx, it.File); err != nil {
+			return 0, 0, err
+		}
 	}
 	if num <= 0 {
 		num = d.globalNum
@@ -323,7 +330,7 @@ func attrCount(v string) (int, bool) {
 func (d *dropper) checkAttr(ctx context.Context, path string) (map[string]string, error) {
 	d.attrMu.Lock()
 	if d.attrs == nil {
-		a, err := d.r.git.NewCheckAttr(context.WithoutCancel(ctx), "annex.numcopies", "annex.mincopies")
+		a, err := d.r.git.NewCheckAttr(context.WithoutCancel(ctx), copiesAttrNames...)
 		if err != nil {
 			d.attrMu.Unlock()
 			return nil, err

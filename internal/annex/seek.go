@@ -33,6 +33,10 @@ type Item struct {
 	// locationLog is the key's location log when Seek read it ahead.
 	locationLog    []byte
 	hasLocationLog bool
+	// copiesAttrs are the file's copiesAttrNames attributes when Seek
+	// read them ahead (SeekOptions.CopiesAttrs).
+	copiesAttrs    map[string]string
+	hasCopiesAttrs bool
 }
 
 // Shown is the item as git-annex names it in output: the file, "BRANCH:FILE"
@@ -67,6 +71,10 @@ type SeekOptions struct {
 	// NotFound is called with each input (as given) that names nothing in
 	// the index or the work tree; nil ignores them. Its error stops Seek.
 	NotFound func(input string) error
+	// CopiesAttrs reads each work-tree file's annex.numcopies and
+	// annex.mincopies attributes ahead too, for the commands that drop:
+	// their drops then wait for no round trip to git check-attr.
+	CopiesAttrs bool
 }
 
 // ErrSeekConflict is git-annex's refusal of more than one seek mode.
@@ -93,20 +101,32 @@ func (o SeekOptions) KeyMode() bool { return o.All || len(o.Keys) > 0 || o.Unuse
 // Seek calls fn, from the calling goroutine, for every item opts selects,
 // in order: files in index order per input, keys in the order of their
 // source. Each item's location log is read ahead through one cat-file
-// pipeline, so ItemLocations costs no round trip. An error from fn or from
-// the enumeration stops Seek and is returned.
+// pipeline, so ItemLocations costs no round trip; so are the attributes
+// opts.CopiesAttrs asks for. An error from fn or from the enumeration
+// stops Seek and is returned.
 func (r *Repo) Seek(ctx context.Context, opts SeekOptions, fn func(Item) error) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
 	allKeys := r.seeksAllKeys(opts)
-	return withLocationsAhead(ctx, r, func(ctx context.Context, send func(Item, *key.Key) error) error {
-		return r.enumerate(ctx, opts, func(it Item) error { return send(it, &it.Key) })
-	}, func(it Item, log []byte) error {
-		if allKeys && DeadLocationLog(log) {
+	var attrs []string
+	if opts.CopiesAttrs {
+		attrs = copiesAttrNames
+	}
+	return withAhead(ctx, r, attrs, func(ctx context.Context, send func(Item, ahead) error) error {
+		return r.enumerate(ctx, opts, func(it Item) error {
+			a := ahead{Key: &it.Key}
+			if it.Branch == "" {
+				a.File = it.File
+			}
+			return send(it, a)
+		})
+	}, func(it Item, got aheadResult) error {
+		if allKeys && DeadLocationLog(got.log) {
 			return nil // git-annex's loggedKeys leaves dead keys out
 		}
-		it.locationLog, it.hasLocationLog = log, true
+		it.locationLog, it.hasLocationLog = got.log, true
+		it.copiesAttrs, it.hasCopiesAttrs = got.attrs, got.hasAttrs
 		if opts.Matcher != nil {
 			ok, err := opts.Matcher.MatchItem(ctx, it)
 			if err != nil || !ok {

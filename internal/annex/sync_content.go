@@ -139,6 +139,7 @@ func (s *seenKeys) has(k key.Key) bool {
 // work-tree pass of --all, seen collects the keys; in the key pass, keys
 // in seen are not dropped.
 func (c *contentSync) seek(ctx context.Context, so SeekOptions, seen *seenKeys) error {
+	so.CopiesAttrs = true // every item may be dropped (dropUnwanted)
 	var seekErr error
 	items := iter.Seq[Item](func(yield func(Item) bool) {
 		seekErr = c.r.Seek(ctx, so, func(it Item) error {

@@ -104,6 +104,7 @@ func (s *session) runItems(ctx context.Context, command string, via remote.Remot
 	if err != nil || !ok {
 		return err
 	}
+	so.CopiesAttrs = dropCommands[command]
 	var seekErr error
 	items := iter.Seq[annex.Item](func(yield func(annex.Item) bool) {
 		seekErr = s.repo.Seek(ctx, so, func(it annex.Item) error {
@@ -119,6 +120,10 @@ func (s *session) runItems(ctx context.Context, command string, via remote.Remot
 	}
 	return perr
 }
+
+// dropCommands are the item commands that drop content, and so need the
+// numcopies attributes of every file.
+var dropCommands = map[string]bool{"drop": true, "move": true}
 
 // overlapCommands are the item commands whose work on one item does not
 // depend on the output or outcome of the previous ones.
