@@ -315,9 +315,9 @@ func (e *UnsafeDropError) Hint(command string) string {
 		from = " from " + e.From
 	}
 	var msg string
-	if e.LockShortfall {
-		msg = fmt.Sprintf("not dropping %s%s: %d copies were seen but only %d could be locked or are trusted (mincopies %d)",
-			what, from, e.Verified, e.Verified-len(e.LockUnsupported), e.Needed)
+	if e.LockShortfall && e.Verified >= e.Needed {
+		msg = fmt.Sprintf("not dropping %s%s: %d %s seen, but only %d could be locked or are trusted (mincopies %d)",
+			what, from, e.Verified, pluralCopies(e.Verified), e.Verified-len(e.LockUnsupported), e.Needed)
 	} else {
 		msg = fmt.Sprintf("not dropping %s%s: only %d of %d required %s can be verified", what, from, e.Verified, e.Needed, pluralCopies(e.Needed))
 	}
