@@ -24,6 +24,11 @@ type ContentLock struct {
 	object    string
 	f         *lockfile.File
 	exclusive bool
+	// thawed: the key directory was left writable for Remove, which
+	// follows a removal lock more often than not; Release freezes it
+	// again when Remove did not run.
+	thawed  bool
+	removed bool
 }
 
 // Key returns the locked key.
@@ -56,17 +61,18 @@ func (s *Store) lockContent(ctx context.Context, k key.Key, exclusive bool) (*Co
 	if !ok {
 		return nil, fmt.Errorf("lock %s: %w", k, ErrNotPresent)
 	}
-	f, err := s.openLockFile(object)
+	f, thawed, err := s.openLockFile(object, exclusive)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", k, err)
 	}
+	l := &ContentLock{s: s, k: k, object: object, f: f, exclusive: exclusive, thawed: thawed}
 	if exclusive {
 		err = f.TryExclusive()
 	} else {
 		err = f.TryShared()
 	}
 	if err != nil {
-		f.Close()
+		l.close()
 		if errors.Is(err, lockfile.ErrLocked) {
 			return nil, fmt.Errorf("lock %s: %w", k, ErrContentLocked)
 		}
@@ -74,32 +80,23 @@ func (s *Store) lockContent(ctx context.Context, k key.Key, exclusive bool) (*Co
 	}
 	// The content may have been removed while we opened the lock file.
 	if _, err := os.Lstat(object); err != nil {
-		f.Close()
+		l.close()
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("lock %s: %w", k, ErrNotPresent)
 		}
 		return nil, fmt.Errorf("lock %s: %w", k, err)
 	}
-	return &ContentLock{s: s, k: k, object: object, f: f, exclusive: exclusive}, nil
+	return l, nil
 }
 
-// openLockFile opens (creating) object's .lck, thawing the key directory
-// for the creation when needed.
-func (s *Store) openLockFile(object string) (*lockfile.File, error) {
-	lck := object + ".lck"
-	if _, err := os.Lstat(lck); err == nil {
-		return lockfile.Open(lck, s.annexFileMode())
-	}
-	keyDir := filepath.Dir(object)
-	if err := fsutil.ThawDir(keyDir); err != nil {
-		return nil, err
-	}
-	f, err := lockfile.Open(lck, s.annexFileMode())
-	if ferr := fsutil.FreezeDir(keyDir, s.opts.Shared); err == nil && ferr != nil {
-		f.Close()
-		return nil, ferr
-	}
-	return f, err
+// openLockFile opens (creating) object's .lck in its key directory,
+// which it leaves thawed when keepThawed and thawing was needed.
+func (s *Store) openLockFile(object string, keepThawed bool) (f *lockfile.File, thawed bool, err error) {
+	thawed, err = s.inKeyDir(filepath.Dir(object), keepThawed, func() (err error) {
+		f, err = lockfile.Open(object+".lck", s.annexFileMode())
+		return err
+	})
+	return f, thawed, err
 }
 
 // Release drops the lock. Like git-annex, after a shared lock it removes the
@@ -109,17 +106,22 @@ func (l *ContentLock) Release() error {
 	if !l.exclusive && l.f.TryExclusive() == nil {
 		l.s.removeLockFile(l.object)
 	}
+	return l.close()
+}
+
+// close closes the lock file, freezing the key directory again when the
+// lock left it thawed and the content is still there.
+func (l *ContentLock) close() error {
+	if l.thawed && !l.removed {
+		_ = fsutil.FreezeDir(filepath.Dir(l.object), l.s.opts.Shared) // best effort: the lock file is what matters here
+	}
 	return l.f.Close()
 }
 
-// removeLockFile removes object's .lck under a thawed key directory.
+// removeLockFile removes object's .lck (best effort: a stale lock file
+// harms nobody).
 func (s *Store) removeLockFile(object string) {
-	keyDir := filepath.Dir(object)
-	if fsutil.ThawDir(keyDir) != nil {
-		return
-	}
-	os.Remove(object + ".lck")
-	_ = fsutil.FreezeDir(keyDir, s.opts.Shared) // best effort: the lock file is what matters here
+	_, _ = s.inKeyDir(filepath.Dir(object), false, func() error { return unlink(object + ".lck") })
 }
 
 // Remove deletes the locked content, its .lck file, its key directory and
@@ -133,30 +135,34 @@ func (l *ContentLock) Remove() error {
 	}
 	unlock := l.s.lockKey(l.k)
 	defer unlock()
-	return l.s.cleanObject(l.object, func() error {
-		if err := os.Remove(l.object); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	err := l.s.cleanObject(l.object, l.thawed, func() error {
+		if err := unlink(l.object); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove %s: %w", l.k, err)
 		}
 		return nil
 	})
+	l.removed = err == nil
+	return err
 }
 
-// cleanObject thaws object's key directory, runs f (which disposes of the
-// object), then removes the .lck, the key directory and the hash
-// directories left empty (git-annex's cleanObjectLoc).
-func (s *Store) cleanObject(object string, f func() error) error {
+// cleanObject runs f (which disposes of object) in its key directory,
+// thawed unless thawed says it is already, then removes the .lck, the key
+// directory and the hash directories left empty (git-annex's
+// cleanObjectLoc). When f fails, the key directory is frozen again.
+func (s *Store) cleanObject(object string, thawed bool, f func() error) error {
 	keyDir := filepath.Dir(object)
-	if err := fsutil.ThawDir(keyDir); err != nil {
+	if thawed {
+		if err := f(); err != nil {
+			_ = fsutil.FreezeDir(keyDir, s.opts.Shared) // best effort: the content is still there and locked
+			return err
+		}
+	} else if _, err := s.inKeyDir(keyDir, true, f); err != nil {
 		return err
 	}
-	if err := f(); err != nil {
-		_ = fsutil.FreezeDir(keyDir, s.opts.Shared) // best effort: the lock file is what matters here
-		return err
-	}
-	if err := os.Remove(object + ".lck"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := unlink(object + ".lck"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove %s.lck: %w", object, err)
 	}
-	if err := os.Remove(keyDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := rmdir(keyDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove %s: %w", keyDir, err)
 	}
 	s.removeEmptyHashDirs(filepath.Dir(keyDir))
@@ -172,7 +178,7 @@ func (s *Store) cleanObject(object string, f func() error) error {
 func (s *Store) removeEmptyHashDirs(dir string) {
 	for dir != s.objects && strings.HasPrefix(dir, s.objects+string(filepath.Separator)) {
 		s.forgetDir(dir)
-		if os.Remove(dir) != nil {
+		if rmdir(dir) != nil {
 			return
 		}
 		dir = filepath.Dir(dir)
@@ -219,7 +225,7 @@ func (s *Store) MoveToBad(ctx context.Context, k key.Key) (string, error) {
 		return "", err
 	}
 	dest := filepath.Join(s.bad, k.File())
-	err = s.cleanObject(object, func() error {
+	err = s.cleanObject(object, false, func() error {
 		if err := os.Rename(object, dest); err != nil {
 			return fmt.Errorf("move %s to bad: %w", k, err)
 		}

@@ -57,6 +57,10 @@ type Store struct {
 	// lock that file exclusively.
 	otherTmpMu   sync.Mutex
 	otherTmpLock *lockfile.File
+
+	// frozenRefuses is set once a frozen key directory refused a change
+	// (see inKeyDir).
+	frozenRefuses atomic.Bool
 }
 
 // Open returns the Store of the repository whose annex directory is annexDir
