@@ -131,36 +131,48 @@ var overlapCommands = map[string]bool{"get": true, "copy": true, "move": true, "
 
 // overlapWorkers returns how many items command may work on at once
 // while looking sequential: 1 unless the git-annex face runs without -J
-// or annex.jobs and every remote it can touch is local (cost at most
-// remote.CheapCost): via, or when via is nil every remote but the web,
-// whose transfers the engine then runs one at a time.
+// or annex.jobs and every remote it can touch is local (localOnly), whose
+// transfers the engine then runs one at a time.
 func (s *session) overlapWorkers(ctx context.Context, command string, via remote.Remote) int {
-	if !overlapCommands[command] || !implicitJobs(s.g, s.repo) {
+	if !overlapCommands[command] || !implicitJobs(s.g, s.repo) || !s.localOnly(ctx, via) {
 		return 1
 	}
+	s.repo.SerializeTransfers(remote.CheapCost)
+	if command == "drop" {
+		return dropOverlapDepth
+	}
+	return overlapDepth
+}
+
+// localOnly reports whether every remote a command can touch is local
+// (cost at most remote.CheapCost): via, or when via is nil every remote
+// but the web.
+func (s *session) localOnly(ctx context.Context, via remote.Remote) bool {
 	if via != nil {
-		if via.Cost() > remote.CheapCost {
-			return 1
-		}
-	} else {
-		rms, err := s.repo.Remotes(ctx)
-		if err != nil {
-			return 1
-		}
-		for _, rm := range rms {
-			if rm.UUID() != uuid.Web && rm.Cost() > remote.CheapCost {
-				return 1
-			}
+		return via.Cost() <= remote.CheapCost
+	}
+	rms, err := s.repo.Remotes(ctx)
+	if err != nil {
+		return false
+	}
+	for _, rm := range rms {
+		if rm.UUID() != uuid.Web && rm.Cost() > remote.CheapCost {
+			return false
 		}
 	}
-	s.repo.SerializeTransfers(remote.CheapCost)
-	return overlapDepth
+	return true
 }
 
 // implicitJobs reports whether the git-annex face runs without -J and
 // annex.jobs, so that it may overlap work it reports sequentially.
 func implicitJobs(g *invocation.Globals, repo *annex.Repo) bool {
-	if g.Face == invocation.FaceTrove || g.Jobs != "" {
+	return g.Face != invocation.FaceTrove && jobsUnset(g, repo)
+}
+
+// jobsUnset reports whether neither -J nor annex.jobs says how many jobs
+// to run.
+func jobsUnset(g *invocation.Globals, repo *annex.Repo) bool {
+	if g.Jobs != "" {
 		return false
 	}
 	_, ok := repo.Config().Git().Get("annex.jobs")
@@ -171,6 +183,13 @@ func implicitJobs(g *invocation.Globals, repo *annex.Repo) bool {
 // keep both the CPUs and the file system busy while one item waits on
 // the other.
 var overlapDepth = max(2, 2*runtime.NumCPU())
+
+// dropOverlapDepth is overlapDepth for drop, whose items spend most of
+// their time waiting on the file system rather than on a CPU: creating
+// lock files, and freeing blocks, which on a file system mounted with
+// online discard waits for the device to discard each one. More items in
+// flight keep the device's queue full.
+var dropOverlapDepth = max(8, 8*runtime.NumCPU())
 
 // overlapWindow is how far overlapped work may run ahead of the output,
 // in items; it bounds the output held back behind a slow item.
@@ -192,6 +211,9 @@ func (s *session) runParallel(ctx context.Context, command string, via remote.Re
 		seq = s.out.Sequence(overlapWindow)
 	} else {
 		workers = transferJobs(s.g, s.repo, false)
+		if command == "drop" && s.g.Face == invocation.FaceTrove && jobsUnset(s.g, s.repo) && s.localOnly(ctx, via) {
+			workers = dropOverlapDepth // the trove face's default, deepened for drop
+		}
 	}
 	if workers <= 1 {
 		return transfer.Parallel(ctx, 1, items, func(ctx context.Context, it annex.Item) { act(ctx, it) })
