@@ -99,9 +99,11 @@ func withAhead[T any](ctx context.Context, r *Repo, attrs []string, produce func
 			}
 			if a.File != "" && len(attrs) > 0 {
 				if ca == nil {
-					if ca, err = r.git.NewCheckAttrPipe(ctx, attrs...); err != nil {
+					c, err := r.git.NewCheckAttrPipe(ctx, attrs...)
+					if err != nil {
 						return err
 					}
+					ca = c
 				}
 				if err := ca.Send(a.File); err != nil {
 					return err
