@@ -61,6 +61,22 @@ discard() {
 	done
 }
 export -f discard
+# wipe DIR...: delete the directories (annex objects are read-only). The
+# big-file workloads wipe their last run's output instead of discarding
+# it: a discarded gigabyte stays in the page cache, so every run would
+# start with less free memory than the one before, while their baselines
+# delete their output (rm -f) and start alike. Under that growing memory
+# pressure the kernel reclaims and compacts memory inside the timed run's
+# writes, which made the timings of the tools alone swing between one and
+# three times the floor.
+wipe() {
+	local d
+	for d in "$@"; do
+		[[ -e $d ]] || continue
+		chmod -R u+w "$d" && rm -rf "$d"
+	done
+}
+export -f wipe
 # free_trash: delete the big files in the trash, to free their space
 # between workloads at the cost of few inodes.
 free_trash() {
@@ -327,7 +343,7 @@ wl_get_big() {
 			(cd "$o" && git init -q && PATH=$(path_for annex) git annex init -q big &&
 				PATH=$(path_for annex) git annex add -q big.bin && git commit -q -m add)
 	fi
-	compare get_big "$(clone_of "$o" "$c")" "cd '$c' && git annex get -q big.bin >/dev/null"
+	compare get_big "wipe '$c' && $(clone_of "$o" "$c")" "cd '$c' && git annex get -q big.bin >/dev/null"
 	baseline get_big "cp + openssl dgst -sha256" "rm -f '$work/run/big.copy'" \
 		"cp '$src' '$work/run/big.copy' && openssl dgst -sha256 '$work/run/big.copy' >/dev/null"
 }
