@@ -27,6 +27,9 @@ const (
 	MetaRemove
 	// MetaRemoveAll unsets every value of every field (--remove-all).
 	MetaRemoveAll
+	// MetaMaybeSet sets the values only when the field has none
+	// (--set FIELD?=VALUE).
+	MetaMaybeSet
 )
 
 // MetaChange is one change to a key's metadata. Field is ignored by
@@ -170,6 +173,11 @@ func modMeta(cur logs.MetaData, c MetaChange) logs.MetaData {
 		return logs.MetaData{{Name: c.Field, Values: vs}}
 	case MetaRemove:
 		return logs.MetaData{{Name: c.Field, Values: unsetAll(current(c.Field))}}
+	case MetaMaybeSet:
+		if len(current(c.Field).Values) > 0 {
+			return nil
+		}
+		return logs.MetaData{{Name: c.Field, Values: values(c.Values, true)}}
 	case MetaRemoveAll:
 		var md logs.MetaData
 		for _, f := range cur {

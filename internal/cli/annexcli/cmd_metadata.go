@@ -21,7 +21,7 @@ type metadataOptions struct {
 	set, tag, untag     []string
 	remove              []string
 	removeAll           bool
-	batch               batchOptions
+	seek                seekFlags // the key options and --batch
 	hasGet, hasModifier bool
 }
 
@@ -45,7 +45,8 @@ func newMetadataCommand(g *invocation.Globals) *cobra.Command {
 	f.StringArrayVarP(&o.remove, "remove", "r", nil, "remove all values of a field")
 	f.BoolVar(&o.removeAll, "remove-all", false, "remove all metadata")
 	addJSONFlags(c, g, false)
-	addBatchFlags(c, &o.batch)
+	addKeyFlags(c, &o.seek)
+	addBatchFlags(c, &o.seek.batch)
 	return c
 }
 
@@ -78,7 +79,8 @@ func (o metadataOptions) changes() ([]annex.MetaChange, error) {
 	return out, nil
 }
 
-// parseModMeta parses --set's FIELD=VALUE, FIELD+=VALUE or FIELD-=VALUE.
+// parseModMeta parses --set's FIELD=VALUE, FIELD+=VALUE, FIELD-=VALUE or
+// FIELD?=VALUE.
 func parseModMeta(s string) (annex.MetaChange, error) {
 	name, value, ok := strings.Cut(s, "=")
 	if !ok {
@@ -90,6 +92,8 @@ func parseModMeta(s string) (annex.MetaChange, error) {
 		c.Op, c.Field = annex.MetaAdd, strings.TrimSuffix(name, "+")
 	case strings.HasSuffix(name, "-"):
 		c.Op, c.Field = annex.MetaDel, strings.TrimSuffix(name, "-")
+	case strings.HasSuffix(name, "?"):
+		c.Op, c.Field = annex.MetaMaybeSet, strings.TrimSuffix(name, "?")
 	}
 	if err := annex.CheckMetaField(c.Field); err != nil {
 		return annex.MetaChange{}, err
@@ -101,20 +105,23 @@ func parseModMeta(s string) (annex.MetaChange, error) {
 // git-annex's metadata command: a "metadata FILE" action per file whose
 // JSON has the resulting "fields" (with the derived lastchanged fields)
 // and, as its note, one "FIELD=VALUE" line per value; --get prints the
-// values of one field. With --batch (only in --json mode, as in
-// git-annex) each input line is a JSON object naming a "file" or a "key",
-// with optional "fields" to set (an empty list removes a field); its
-// answer is the action's JSON, an empty line for a file that is not
-// annexed, and input that does not parse ends the command with
-// git-annex's "Batch input parse failure: Error in $...".
+// values of one field. --all, --key, --unused and --branch act on keys
+// (or another branch's files) instead. Changing the files of a directory
+// (or of the whole tree) needs --force, as in git-annex. With --batch
+// (only in --json mode, as in git-annex) each input line is a JSON object
+// naming a "file" or a "key", with optional "fields" to set (an empty
+// list removes a field); its answer is the action's JSON, an empty line
+// for a file that is not annexed, and input that does not parse ends the
+// command with git-annex's "Batch input parse failure: Error in $...".
 func runMetadata(ctx context.Context, g *invocation.Globals, o metadataOptions, args []string, terms []MatchTerm) error {
-	if o.batch.enabled {
+	batch := o.seek.batch
+	if batch.enabled {
 		switch {
 		case !g.JSON:
 			return invocation.Exit(1, "git-annex: --batch is currently only supported in --json mode")
 		case len(terms) > 0:
 			return invocation.Exit(1, "git-annex: combining --batch with file matching options is not currently supported")
-		case len(args) > 0:
+		case len(args) > 0 || o.seek.keyed():
 			return invocation.Exit(1, "git-annex: Cannot combine batch option with file or key options")
 		}
 	}
@@ -126,22 +133,76 @@ func runMetadata(ctx context.Context, g *invocation.Globals, o metadataOptions, 
 	if err != nil {
 		return err
 	}
-	if o.batch.enabled {
-		return s.finish(ctx, o.batch.each(g, func(line string) error {
-			return s.metadataBatchItem(ctx, o.batch, line)
+	if batch.enabled {
+		return s.finish(ctx, batch.each(g, func(line string) error {
+			return s.metadataBatchItem(ctx, batch, line)
 		}))
+	}
+	act := func(ctx context.Context, a ui.Action, k key.Key) error {
+		if o.hasGet {
+			return s.printMetaField(ctx, k, o.get)
+		}
+		return s.metadataAction(ctx, a, k, changes)
+	}
+	if o.seek.keyed() {
+		var failed error
+		err := s.runItems(ctx, "metadata", nil, o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
+			if err := act(ctx, s.itemAction("metadata", it), it.Key); err != nil {
+				failed = err
+				return false
+			}
+			return true
+		})
+		if err == nil {
+			err = failed
+		}
+		return s.finish(ctx, err)
+	}
+	if o.hasModifier && !g.Force {
+		if err := s.checkNotRecursive(ctx, args); err != nil {
+			return s.finish(ctx, err)
+		}
 	}
 	m, err := s.matcher(ctx, terms)
 	if err != nil {
 		return s.finish(ctx, err)
 	}
 	return s.finish(ctx, s.annexedFiles(ctx, "metadata", args, m, func(f annex.AnnexedFile, input string) error {
-		if o.hasGet {
-			return s.printMetaField(ctx, f.Key, o.get)
-		}
 		a := ui.Action{Command: "metadata", File: s.repo.Paths().ToUser(f.Path), Key: f.Key.String(), Input: []string{input}}
-		return s.metadataAction(ctx, a, f.Key, changes)
+		return act(ctx, a, f.Key)
 	}))
+}
+
+// errRecursiveMetadata is git-annex's refusal to change the metadata of
+// every file in a directory without --force.
+var errRecursiveMetadata = invocation.Exit(1, "git-annex: Not recursively setting metadata. Use --force to do that.")
+
+// checkNotRecursive refuses, as git-annex does without --force, to change
+// metadata when no path is given or when a path names more than one file
+// known to git (a directory of several files).
+func (s *session) checkNotRecursive(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errRecursiveMetadata
+	}
+	for _, a := range args {
+		p, err := s.repo.Paths().ToRepo(a)
+		if err != nil {
+			continue // reported as the path's failure later
+		}
+		n := 0
+		for e, err := range s.repo.Git().LsFilesStage(ctx, "--", p) {
+			if err != nil {
+				return err
+			}
+			if e.Stage <= 1 {
+				n++
+			}
+		}
+		if n > 1 {
+			return errRecursiveMetadata
+		}
+	}
+	return nil
 }
 
 // printMetaField prints the values of field, one per line.

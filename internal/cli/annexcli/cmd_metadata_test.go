@@ -88,3 +88,32 @@ func FuzzParseAesonJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestParseModMeta checks the forms of --set, and that the operator's
+// character never ends up in the field name.
+func TestParseModMeta(t *testing.T) {
+	for in, want := range map[string]annex.MetaChange{
+		"f=v":    {Op: annex.MetaSet, Field: "f", Values: []string{"v"}},
+		"f+=v":   {Op: annex.MetaAdd, Field: "f", Values: []string{"v"}},
+		"f-=v":   {Op: annex.MetaDel, Field: "f", Values: []string{"v"}},
+		"f?=v":   {Op: annex.MetaMaybeSet, Field: "f", Values: []string{"v"}},
+		"f?=":    {Op: annex.MetaMaybeSet, Field: "f", Values: []string{""}},
+		"f=a=b":  {Op: annex.MetaSet, Field: "f", Values: []string{"a=b"}},
+		"f=?=v":  {Op: annex.MetaSet, Field: "f", Values: []string{"?=v"}},
+		"tag+=x": {Op: annex.MetaAdd, Field: "tag", Values: []string{"x"}},
+	} {
+		got, err := parseModMeta(in)
+		if err != nil {
+			t.Errorf("parseModMeta(%q): %v", in, err)
+			continue
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("parseModMeta(%q) (-want +got):\n%s", in, diff)
+		}
+	}
+	for _, in := range []string{"f", "?=v", "=v", "a b=v"} {
+		if _, err := parseModMeta(in); err == nil {
+			t.Errorf("parseModMeta(%q) succeeded", in)
+		}
+	}
+}

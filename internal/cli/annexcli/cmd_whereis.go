@@ -39,7 +39,7 @@ func runWhereis(ctx context.Context, g *invocation.Globals, o whereisOptions, ar
 		return err
 	}
 	f := o.seek
-	if !f.batching() && !f.all && len(f.keys) == 0 && !f.unused && f.branch == "" && !s.repo.Git().Bare {
+	if !f.batching() && !f.keyed() && !s.repo.Git().Bare {
 		// Files of the work tree: the location logs come with the
 		// enumeration, the fastest path.
 		m, err := s.matcher(ctx, terms)

@@ -90,7 +90,7 @@ var errStopSeek = errors.New("stop seeking")
 // run one at a time.
 func (s *session) runItems(ctx context.Context, command string, via remote.Remote, f seekFlags, args []string, terms []MatchTerm, act func(context.Context, annex.Item) bool) error {
 	if f.batching() {
-		if len(args) > 0 || f.all || len(f.keys) > 0 || f.unused || f.branch != "" {
+		if len(args) > 0 || f.keyed() {
 			return annex.ErrSeekConflict
 		}
 		m, err := s.matcher(ctx, terms)

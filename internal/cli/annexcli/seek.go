@@ -26,14 +26,24 @@ type seekFlags struct {
 // addSeekFlags adds --all, --key, --unused, --branch, --batch,
 // --batch-keys and -z to c.
 func addSeekFlags(c *cobra.Command, f *seekFlags) {
+	addKeyFlags(c, f)
+	c.Flags().BoolVar(&f.batchKeys, "batch-keys", false, "enable batch mode, with keys input")
+	addBatchFlags(c, &f.batch)
+}
+
+// addKeyFlags adds the options that act on keys or another branch in
+// place of the work tree's files: --all, --key, --unused and --branch.
+func addKeyFlags(c *cobra.Command, f *seekFlags) {
 	fl := c.Flags()
 	fl.BoolVarP(&f.all, "all", "A", false, "operate on all versions of all files")
 	fl.StringArrayVar(&f.keys, "key", nil, "operate on specified key")
 	fl.BoolVarP(&f.unused, "unused", "U", false, "operate on files found by last run of git-annex unused")
 	fl.StringVar(&f.branch, "branch", "", "operate on files in the specified branch or treeish")
-	fl.BoolVar(&f.batchKeys, "batch-keys", false, "enable batch mode, with keys input")
-	addBatchFlags(c, &f.batch)
 }
+
+// keyed reports whether the flags ask for keys or another branch rather
+// than the work tree's files.
+func (f seekFlags) keyed() bool { return f.all || len(f.keys) > 0 || f.unused || f.branch != "" }
 
 // batching reports whether inputs come from stdin.
 func (f seekFlags) batching() bool { return f.batch.enabled || f.batchKeys }
