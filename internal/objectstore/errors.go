@@ -3,6 +3,7 @@ package objectstore
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"syscall"
 
 	"github.com/troveproject/trove/internal/key"
@@ -50,3 +51,18 @@ func (e *BadContentError) Is(target error) bool { return target == ErrBadContent
 
 // Unwrap returns the verifier's error.
 func (e *BadContentError) Unwrap() error { return e.Err }
+
+// writeError describes a failed write to the partial file at path: the
+// system's error without a second copy of the path, and for a full disk
+// or quota what to do next. The partial file is kept, so the next
+// attempt resumes from it.
+func writeError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("write %s: %w (free some space on its file system, then run the command again: the download resumes from what was written)", path, err)
+	}
+	return fmt.Errorf("write %s: %w", path, err)
+}

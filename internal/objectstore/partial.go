@@ -93,7 +93,7 @@ func (p *Partial) Write(b []byte) (int, error) {
 	p.n += int64(n)
 	_, _ = p.v.Write(b[:n]) // a keyVerifier never fails
 	if err != nil {
-		p.err = fmt.Errorf("write %s: %w", p.path, err)
+		p.err = writeError(p.path, err)
 		return n, p.err
 	}
 	return n, nil

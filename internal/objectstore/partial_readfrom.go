@@ -1,7 +1,6 @@
 package objectstore
 
 import (
-	"fmt"
 	"io"
 	"sync"
 
@@ -95,7 +94,7 @@ func (p *Partial) readFromOverlapped(r io.Reader) (int64, error) {
 				flushed = p.n
 			}
 			if werr != nil {
-				p.err = fmt.Errorf("write %s: %w", p.path, werr)
+				p.err = writeError(p.path, werr)
 				err = p.err
 				break
 			}

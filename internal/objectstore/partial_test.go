@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/troveproject/trove/internal/backend"
@@ -228,5 +229,22 @@ func TestPartialCommitTwice(t *testing.T) {
 	}
 	if err := p.Commit(context.Background()); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("second Commit = %v, want ErrClosed", err)
+	}
+}
+
+// TestWriteErrorNamesPathOnce checks that a failed write names the file
+// once and, for a full disk, says what to do.
+func TestWriteErrorNamesPathOnce(t *testing.T) {
+	p := "/repo/.git/annex/tmp/KEY"
+	err := writeError(p, &fs.PathError{Op: "write", Path: p, Err: syscall.ENOSPC})
+	msg := err.Error()
+	if strings.Count(msg, p) != 1 {
+		t.Errorf("path named %d times: %s", strings.Count(msg, p), msg)
+	}
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(msg, "free some space") {
+		t.Errorf("full disk: %s", msg)
+	}
+	if msg := writeError(p, syscall.EIO).Error(); strings.Contains(msg, "free some space") || !strings.HasPrefix(msg, "write "+p+": ") {
+		t.Errorf("I/O error: %s", msg)
 	}
 }
