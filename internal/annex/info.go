@@ -13,7 +13,6 @@ import (
 	"github.com/troveproject/trove/internal/logs"
 	"github.com/troveproject/trove/internal/policy"
 	"github.com/troveproject/trove/internal/remote"
-	"github.com/troveproject/trove/internal/units"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -34,9 +33,6 @@ type RepoInfo struct {
 	Backends     map[string]int
 }
 
-// defaultDiskReserve is annex.diskreserve's default, 100 megabytes.
-const defaultDiskReserve = 100_000_000
-
 // RepoInfo gathers the repository's info; fast skips the counts that read
 // the object store and the index.
 func (r *Repo) RepoInfo(ctx context.Context, fast bool) (RepoInfo, error) {
@@ -56,12 +52,7 @@ func (r *Repo) RepoInfo(ctx context.Context, fast bool) (RepoInfo, error) {
 			info.UnTrusted = append(info.UnTrusted, c)
 		}
 	}
-	info.DiskReserve = defaultDiskReserve
-	if v, ok := r.cfg.Git().Get("annex.diskreserve"); ok {
-		if n, err := units.ParseSize(v); err == nil {
-			info.DiskReserve = n
-		}
-	}
+	info.DiskReserve = r.cfg.DiskReserve
 	info.DiskFree = -1
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(r.objects.ObjectsDir(), &st); err == nil {

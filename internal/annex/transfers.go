@@ -35,12 +35,19 @@ type transfersState struct {
 
 	// serialAbove is SerializeTransfers's cost; 0 when not called.
 	serialAbove float64
+	// ignoreSpace is set by IgnoreDiskReserve.
+	ignoreSpace bool
 }
 
 // SerializeTransfers makes transfers with remotes costlier than cost run
 // one at a time, however many goroutines transfer at once. It takes
 // effect only when called before the first transfer (Transfers).
 func (r *Repo) SerializeTransfers(cost float64) { r.xfer.serialAbove = cost }
+
+// IgnoreDiskReserve makes downloads skip the check that they leave
+// annex.diskreserve free (--force). It takes effect only when called
+// before the first transfer (Transfers).
+func (r *Repo) IgnoreDiskReserve() { r.xfer.ignoreSpace = true }
 
 // Transfers returns the repository's transfer engine, created on first
 // use with annex.retry, annex.retry-delay and annex.stalldetection. It is
@@ -59,6 +66,7 @@ func (r *Repo) Transfers() *transfer.Engine {
 		opts.Here = r.here
 		opts.Clock = r.clock
 		opts.DeferSync = true
+		opts.IgnoreSpace = r.xfer.ignoreSpace
 		if above := r.xfer.serialAbove; above > 0 {
 			opts.Serial = func(rm remote.Remote) bool { return rm.Cost() > above }
 		}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/troveproject/trove/internal/gitcmd"
+	"github.com/troveproject/trove/internal/units"
 	"github.com/troveproject/trove/internal/uuid"
 )
 
@@ -24,7 +25,9 @@ const (
 	DefaultBackend            = "SHA256E"
 	DefaultCommitMessage      = "update"
 	DefaultMaxExtensionLength = 4
-	DefaultVersion            = 10
+	// DefaultDiskReserve is annex.diskreserve's default, 100 megabytes.
+	DefaultDiskReserve = 100_000_000
+	DefaultVersion     = 10
 )
 
 // Config holds the typed settings. Fields are plain values; the zero value
@@ -68,6 +71,9 @@ type Config struct {
 	// StallDetection is annex.stalldetection as written ("10KiB/30s",
 	// "true", "false"); "" when unset. transfer.ParseStallDetection reads it.
 	StallDetection string
+	// DiskReserve is annex.diskreserve in bytes: the free space downloads
+	// leave (default 100 megabytes; so is a value that does not parse).
+	DiskReserve int64
 
 	SharedRepository string // core.sharedRepository as written; "" when unset
 	Bare             bool   // core.bare
@@ -117,6 +123,12 @@ func New(g *gitcmd.Config) *Config {
 	c.RetryDelaySeconds = intOr(str(g, "annex.retry-delay", ""), 1)
 	c.ForwardRetry = intOr(str(g, "annex.forward-retry", ""), 5)
 	c.StallDetection = str(g, "annex.stalldetection", "")
+	c.DiskReserve = DefaultDiskReserve
+	if v, ok := g.Get("annex.diskreserve"); ok {
+		if n, err := units.ParseSize(v); err == nil {
+			c.DiskReserve = n
+		}
+	}
 	c.SharedRepository = str(g, "core.sharedrepository", "")
 	c.Bare = boolOr(g, "core.bare", false)
 	c.Remotes = remotes(g)

@@ -26,7 +26,7 @@ func TestDefaults(t *testing.T) {
 	want := &Config{
 		AddSmallFiles: true, GitAddToAnnex: true, Backend: "SHA256E", Jobs: 1,
 		MaxExtensionLength: 4, AlwaysCommit: true, CommitMessage: "update", MergeAnnexBranches: true,
-		RetryDelaySeconds: 1, ForwardRetry: 5,
+		RetryDelaySeconds: 1, ForwardRetry: 5, DiskReserve: DefaultDiskReserve,
 	}
 	if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Config{})); d != "" {
 		t.Errorf("defaults (-want +got):\n%s", d)
@@ -43,6 +43,7 @@ func TestValues(t *testing.T) {
 		"annex.tune.objecthashlower", "true", "annex.tune.objecthash1", "true", "annex.tune.branchhash1", "true",
 		"annex.securehashesonly", "true", "annex.retry", "2", "core.sharedRepository", "group", "core.bare", "true",
 		"annex.retry-delay", "3", "annex.forward-retry", "0", "annex.stalldetection", "10KiB/30s",
+		"annex.diskreserve", "1 GB",
 		"annex.dotfiles", "notabool", // invalid: git-annex falls back to the default
 	))
 	want := &Config{
@@ -51,12 +52,16 @@ func TestValues(t *testing.T) {
 		MaxExtensionLength: 7, NumCopies: 3, HasNumCopies: true, CommitMessage: "custom",
 		ObjectHashLower: true, ObjectHash1: true, BranchHash1: true, SecureHashesOnly: true, Retry: 2,
 		SharedRepository: "group", Bare: true, RetryDelaySeconds: 3, StallDetection: "10KiB/30s",
+		DiskReserve: 1_000_000_000,
 	}
 	if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Config{})); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 	if b := New(snapshot("annex.backends", "WORM", "annex.backend", "SHA1")).Backend; b != "SHA1" {
 		t.Errorf("annex.backend should beat annex.backends, got %s", b)
+	}
+	if r := New(snapshot("annex.diskreserve", "plenty")).DiskReserve; r != DefaultDiskReserve {
+		t.Errorf("annex.diskreserve that does not parse gives %d, want the default", r)
 	}
 	if j := New(snapshot("annex.jobs", "0")).Jobs; j != 1 {
 		t.Errorf("annex.jobs=0 gives %d jobs", j)

@@ -63,6 +63,13 @@ type Options struct {
 	// overlaps local work without -J but keeps network transfers
 	// sequential.
 	Serial func(remote.Remote) bool
+	// DiskReserve is annex.diskreserve: the free space a download must
+	// leave on the object store's file system, counting what the other
+	// running downloads have still to write. A download that would eat
+	// into it fails before it starts with a *NoSpaceError.
+	DiskReserve int64
+	// IgnoreSpace skips that check (--force).
+	IgnoreSpace bool
 }
 
 // OptionsFromConfig returns the Options a repository's configuration
@@ -79,6 +86,7 @@ func OptionsFromConfig(c *config.Config) (Options, error) {
 		RetryDelay:   time.Duration(c.RetryDelaySeconds) * time.Second,
 		ForwardRetry: c.ForwardRetry,
 		Stall:        sd,
+		DiskReserve:  c.DiskReserve,
 	}, nil
 }
 
@@ -100,6 +108,8 @@ type Engine struct {
 	pending atomic.Bool // objects committed without fsync since the last Sync
 
 	serialMu sync.Mutex // held by a transfer with a remote Options.Serial names
+
+	space *spaceCheck // nil with Options.IgnoreSpace
 }
 
 // New returns an Engine moving content in and out of objects.
@@ -113,6 +123,9 @@ func New(objects *objectstore.Store, opts Options) *Engine {
 	}
 	if e.opts.RetryDelay <= 0 {
 		e.opts.RetryDelay = time.Second
+	}
+	if !opts.IgnoreSpace {
+		e.space = &spaceCheck{annexDir: opts.AnnexDir, reserve: opts.DiskReserve, now: e.clk.Now}
 	}
 	return e
 }
@@ -168,6 +181,20 @@ func (e *Engine) Sync(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// checkSpace refuses to download k when that would eat into
+// annex.diskreserve (see Options.DiskReserve), counting what an
+// interrupted download of k already wrote.
+func (e *Engine) checkSpace(k key.Key) error {
+	if e.space == nil || e.opts.AnnexDir == "" {
+		return nil
+	}
+	var done int64
+	if fi, err := os.Stat(e.objects.TmpPath(k)); err == nil {
+		done = fi.Size()
+	}
+	return e.space.check(k, done)
 }
 
 func (e *Engine) fail(d Direction, rm remote.Remote, k key.Key, file string, err error) error {
@@ -233,6 +260,9 @@ func (e *Engine) run(ctx context.Context, d Direction, rm remote.Remote, k key.K
 		// Another process may have finished the same download just
 		// before we took the lock.
 		if ok, err := e.objects.Has(k); err != nil || ok {
+			return err
+		}
+		if err := e.checkSpace(k); err != nil {
 			return err
 		}
 	}

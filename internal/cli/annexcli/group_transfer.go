@@ -337,7 +337,11 @@ func (s *session) getFailure(t *ui.Task, err error) {
 		names := make([]string, len(na.Tried))
 		for i, rm := range na.Tried {
 			names[i] = rm.Name()
-			if e := na.TriedErr[i]; !errors.Is(e, remote.ErrUnavailable) && !errors.Is(e, remote.ErrNotPresent) {
+			var ns *transfer.NoSpaceError
+			switch e := na.TriedErr[i]; {
+			case errors.As(e, &ns):
+				t.Warn(ns.Error()) // git-annex's words, which name no remote
+			case !errors.Is(e, remote.ErrUnavailable) && !errors.Is(e, remote.ErrNotPresent):
 				t.Warn(e.Error())
 			}
 		}

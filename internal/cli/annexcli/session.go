@@ -48,6 +48,9 @@ func openSession(ctx context.Context, g *invocation.Globals) (*session, error) {
 	if err != nil {
 		return nil, commandError(err)
 	}
+	if g.Force {
+		repo.IgnoreDiskReserve()
+	}
 	return &session{g: g, repo: repo, out: newOutput(g)}, nil
 }
 
