@@ -88,6 +88,11 @@ func (r *Repo) PeerReceive(ctx context.Context, k key.Key, src remote.Source, m 
 	if ok, err := r.PeerHasKey(ctx, k); err != nil || ok {
 		return err
 	}
+	// Like git-annex, the receiving repository keeps its own
+	// annex.diskreserve, which the sender's --force does not override.
+	if err := r.Transfers().CheckSpace(k); err != nil {
+		return fmt.Errorf("send %s to %s: %w", k, r.paths.Top, err)
+	}
 	f, err := src.Open()
 	if err != nil {
 		return fmt.Errorf("send %s to %s: %w", k, r.paths.Top, err)

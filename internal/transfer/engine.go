@@ -183,10 +183,12 @@ func (e *Engine) Sync(ctx context.Context) error {
 	return nil
 }
 
-// checkSpace refuses to download k when that would eat into
-// annex.diskreserve (see Options.DiskReserve), counting what an
-// interrupted download of k already wrote.
-func (e *Engine) checkSpace(k key.Key) error {
+// CheckSpace returns a *NoSpaceError when receiving k into the object
+// store would eat into annex.diskreserve (see Options.DiskReserve),
+// counting what an interrupted download of k already wrote. Download
+// calls it; content received by other paths (a peer repository's
+// receive) calls it before writing.
+func (e *Engine) CheckSpace(k key.Key) error {
 	if e.space == nil || e.opts.AnnexDir == "" {
 		return nil
 	}
@@ -262,7 +264,7 @@ func (e *Engine) run(ctx context.Context, d Direction, rm remote.Remote, k key.K
 		if ok, err := e.objects.Has(k); err != nil || ok {
 			return err
 		}
-		if err := e.checkSpace(k); err != nil {
+		if err := e.CheckSpace(k); err != nil {
 			return err
 		}
 	}

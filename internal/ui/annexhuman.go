@@ -173,6 +173,19 @@ func (h *AnnexHuman) Warn(t *Task, msg string) {
 	h.write(h.stderr, indent(msg)+"\n")
 }
 
+// WarnAside implements Renderer: the line break on stdout that a
+// warning brings, without closing t's line, so that a warning of t's own
+// that follows brings another, as in git-annex.
+func (h *AnnexHuman) WarnAside(t *Task, msg string) {
+	if t == h.fg {
+		h.clearMeter()
+		if h.open && !h.quiet {
+			h.write(h.stdout, "\n")
+		}
+	}
+	h.write(h.stderr, indent(msg)+"\n")
+}
+
 // End implements Renderer.
 func (h *AnnexHuman) End(t *Task, r Result) {
 	word := "ok"

@@ -122,6 +122,14 @@ func (j *AnnexJSON) Warn(t *Task, msg string) {
 	j.stderrLine(msg)
 }
 
+// WarnAside implements Renderer: on stderr, and with error-messages not
+// at all, as git-annex does (the record has the sender's own message).
+func (j *AnnexJSON) WarnAside(_ *Task, msg string) {
+	if !j.errorMessages {
+		j.stderrLine(indent(msg))
+	}
+}
+
 // End implements Renderer.
 func (j *AnnexJSON) End(_ *Task, r Result) { j.line(ResultObject(r)) }
 

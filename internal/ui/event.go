@@ -63,6 +63,11 @@ type Renderer interface {
 	Progress(t *Task, s progress.Snapshot)
 	// Warn reports a warning; t is nil for warnings outside any task.
 	Warn(t *Task, msg string)
+	// WarnAside reports a warning that another repository's side of t
+	// gave (a local peer receiving content), as git-annex prints one from
+	// the remote's own output state: never among t's JSON error-messages,
+	// and leaving t's line as it was.
+	WarnAside(t *Task, msg string)
 	// End finishes t with r.
 	End(t *Task, r Result)
 	// Record prints a non-action record.

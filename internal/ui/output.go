@@ -115,6 +115,17 @@ func (t *Task) Warn(msg string) {
 	t.o.emit(t.turn, func() { t.o.r.Warn(t, msg) })
 }
 
+// WarnAside reports a warning given by another repository's side of the
+// task (see Renderer.WarnAside).
+func (t *Task) WarnAside(msg string) {
+	t.o.mu.Lock()
+	defer t.o.mu.Unlock()
+	if t.ended {
+		return
+	}
+	t.o.emit(t.turn, func() { t.o.r.WarnAside(t, msg) })
+}
+
 // collect adds a message to the task's error-messages (renderers call it).
 func (t *Task) collect(msg string) { t.errs = append(t.errs, msg) }
 

@@ -138,6 +138,10 @@ func (r *Trove) Warn(t *Task, msg string) {
 	r.drawLive(true)
 }
 
+// WarnAside implements Renderer: Trove's output does not tell the sides
+// apart.
+func (r *Trove) WarnAside(t *Task, msg string) { r.Warn(t, msg) }
+
 // End implements Renderer.
 func (r *Trove) End(t *Task, res Result) {
 	s := t.counter.Snapshot()

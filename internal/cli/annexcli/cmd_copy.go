@@ -2,12 +2,15 @@ package annexcli
 
 import (
 	"context"
+	"errors"
 
 	"github.com/spf13/cobra"
 
 	"github.com/troveproject/trove/internal/annex"
 	"github.com/troveproject/trove/internal/cli/invocation"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/transfer"
+	"github.com/troveproject/trove/internal/ui"
 )
 
 // copyOptions are the flags of `git annex copy`.
@@ -59,8 +62,21 @@ func (s *session) copyTo(ctx context.Context, it annex.Item, rm remote.Remote, a
 	}
 	t := lt.begin()
 	if err != nil {
-		t.Warn(err.Error())
+		s.sendFailure(t, err)
 	}
 	t.End(err == nil, nil)
 	return true
+}
+
+// sendFailure reports why content could not be sent. A local peer that
+// refused it for lack of space reports that itself, as git-annex's
+// remote side does, and the sender then says only that sending failed.
+func (s *session) sendFailure(t *ui.Task, err error) {
+	var ns *transfer.NoSpaceError
+	if errors.As(err, &ns) {
+		t.WarnAside(ns.Error())
+		t.Warn("failed to send content to remote")
+		return
+	}
+	t.Warn(err.Error())
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/troveproject/trove/internal/annex"
 	"github.com/troveproject/trove/internal/cli/invocation"
 	"github.com/troveproject/trove/internal/remote"
+	"github.com/troveproject/trove/internal/transfer"
 )
 
 // moveOptions are the flags of `git annex move`.
@@ -68,10 +69,17 @@ func (s *session) move(ctx context.Context, it annex.Item, rm remote.Remote, to 
 		return false
 	}
 	t := lt.begin()
-	var na *annex.NotAvailableError
-	if errors.As(err, &na) {
+	var (
+		na *annex.NotAvailableError
+		ns *transfer.NoSpaceError
+	)
+	switch {
+	case errors.As(err, &na):
 		s.getFailure(t, err)
-	} else {
+	case to && errors.As(err, &ns):
+		s.sendFailure(t, err)
+		t.End(false, nil)
+	default:
 		s.endDrop(t, err, true)
 	}
 	return true
