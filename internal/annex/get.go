@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/troveproject/trove/internal/key"
 	"github.com/troveproject/trove/internal/policy"
 	"github.com/troveproject/trove/internal/progress"
 	"github.com/troveproject/trove/internal/remote"
@@ -51,6 +52,9 @@ type NotAvailableError struct {
 	Untrusted []KnownRepo
 	// Ignored are the remotes left out because of annex-ignore.
 	Ignored []string
+	// Explicit is set when the one remote tried was asked for (--from):
+	// git-annex then reports only why that remote failed.
+	Explicit bool
 }
 
 func (e *NotAvailableError) Error() string {
@@ -69,6 +73,12 @@ func (e *NotAvailableError) Error() string {
 		fmt.Fprintf(&b, "could not get it from %s (%v)", strings.Join(names, ", "), errors.Join(e.TriedErr...))
 	default:
 		b.WriteString("no reachable remote has it")
+	}
+	if len(e.Tried) > 0 && !slices.ContainsFunc(e.TriedErr, func(err error) bool { return !errors.Is(err, remote.ErrNotPresent) }) {
+		// Every remote tried lacks what the location log says it has.
+		rm := e.Tried[0]
+		fmt.Fprintf(&b, "; the location log is out of date: %s does not have it (record that with `git annex setpresentkey %s %s 0`)", rm.Name(), e.Item.Key, rm.UUID())
+		return b.String()
 	}
 	var remotes, others []string
 	for _, k := range e.Wanted {
@@ -115,10 +125,12 @@ func (r *Repo) Get(ctx context.Context, it Item, opts GetOptions, m progress.Met
 		if candidates, err = r.getCandidates(ctx, locs); err != nil {
 			return GetResult{}, err
 		}
+	} else if !r.fromOK(ctx, opts.From, it.Key, locs) {
+		return GetResult{Skipped: true}, nil
 	}
-	na := &NotAvailableError{Item: it}
+	na := &NotAvailableError{Item: it, Explicit: opts.From != nil}
 	for _, rm := range candidates {
-		if hasKeyCheap(rm) {
+		if opts.From == nil && hasKeyCheap(rm) {
 			// git-annex's probablyPresent: a remote that answers cheaply
 			// is asked first, and one without the key is passed over
 			// without a word.
@@ -149,6 +161,20 @@ func (r *Repo) Get(ctx context.Context, it Item, opts GetOptions, m progress.Met
 		return GetResult{}, err
 	}
 	return GetResult{}, na
+}
+
+// fromOK is git-annex's fromOk: whether to try getting k from the remote
+// the user named (--from). A remote that answers cheaply and has it is
+// tried; otherwise the location log decides, so that content the log
+// says is there is tried (and its absence reported) while content the
+// remote never had is passed over without a word.
+func (r *Repo) fromOK(ctx context.Context, rm remote.Remote, k key.Key, locs []uuid.UUID) bool {
+	if hasKeyCheap(rm) {
+		if ok, err := rm.CheckPresent(ctx, k); err == nil && ok {
+			return true
+		}
+	}
+	return rm.UUID() != r.here && slices.Contains(locs, rm.UUID())
 }
 
 // hasKeyCheap reports whether asking rm whether it has a key costs next to

@@ -77,10 +77,12 @@ func (r *Repo) MoveFrom(ctx context.Context, it Item, rm remote.Remote, opts Mov
 			opts.Acting()
 		}
 	} else {
-		if opts.Acting != nil {
-			opts.Acting()
-		}
+		// Get decides first whether rm is worth trying (git-annex's
+		// fromOk): a move it passes over is not begun.
 		res, err := r.Get(ctx, it, GetOptions{From: rm, Trying: func(remote.Remote) {
+			if opts.Acting != nil {
+				opts.Acting()
+			}
 			if opts.Transferring != nil {
 				opts.Transferring()
 			}

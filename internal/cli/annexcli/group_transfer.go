@@ -321,6 +321,16 @@ func (s *session) getFrom(ctx context.Context, command string, it annex.Item, rm
 	return true
 }
 
+// warnTried warns of the error of a remote a get tried; a refusal for
+// lack of space is git-annex's words alone, which name no remote.
+func (s *session) warnTried(t *ui.Task, err error) {
+	var ns *transfer.NoSpaceError
+	if errors.As(err, &ns) {
+		err = ns
+	}
+	t.Warn(err.Error())
+}
+
 // getFailure ends t with a failed get as git-annex reports it: "not
 // available", or the remotes it could not access, then where else the
 // content may be; the trove face adds the next command to run.
@@ -331,18 +341,29 @@ func (s *session) getFailure(t *ui.Task, err error) {
 		t.End(false, nil)
 		return
 	}
+	if na.Explicit {
+		// git-annex reports only why the remote asked for failed.
+		for _, e := range na.TriedErr {
+			switch {
+			case s.g.Face == invocation.FaceTrove:
+				t.Warn(na.Error())
+			case errors.Is(e, remote.ErrNotPresent):
+				t.Warn("content is not present in remote")
+			default:
+				s.warnTried(t, e)
+			}
+		}
+		t.End(false, nil)
+		return
+	}
 	if len(na.Tried) == 0 {
 		t.Note("not available")
 	} else {
 		names := make([]string, len(na.Tried))
 		for i, rm := range na.Tried {
 			names[i] = rm.Name()
-			var ns *transfer.NoSpaceError
-			switch e := na.TriedErr[i]; {
-			case errors.As(e, &ns):
-				t.Warn(ns.Error()) // git-annex's words, which name no remote
-			case !errors.Is(e, remote.ErrUnavailable) && !errors.Is(e, remote.ErrNotPresent):
-				t.Warn(e.Error())
+			if e := na.TriedErr[i]; !errors.Is(e, remote.ErrUnavailable) && !errors.Is(e, remote.ErrNotPresent) {
+				s.warnTried(t, e)
 			}
 		}
 		t.AddNote(ui.Note{Text: "Unable to access these remotes: " + strings.Join(names, ", "), Long: true})
