@@ -96,34 +96,31 @@ func (t *Task) Note(text string) { t.AddNote(Note{Text: text}) }
 
 // AddNote adds any kind of note.
 func (t *Task) AddNote(n Note) {
-	t.o.mu.Lock()
-	defer t.o.mu.Unlock()
-	if t.ended {
-		return
-	}
-	t.notes = append(t.notes, n)
-	t.o.emit(t.turn, func() { t.o.r.Note(t, n) })
+	t.live(func() {
+		t.notes = append(t.notes, n)
+		t.o.emit(t.turn, func() { t.o.r.Note(t, n) })
+	})
 }
 
 // Warn reports a warning about this task.
 func (t *Task) Warn(msg string) {
-	t.o.mu.Lock()
-	defer t.o.mu.Unlock()
-	if t.ended {
-		return
-	}
-	t.o.emit(t.turn, func() { t.o.r.Warn(t, msg) })
+	t.live(func() { t.o.emit(t.turn, func() { t.o.r.Warn(t, msg) }) })
 }
 
 // WarnAside reports a warning given by another repository's side of the
 // task (see Renderer.WarnAside).
 func (t *Task) WarnAside(msg string) {
+	t.live(func() { t.o.emit(t.turn, func() { t.o.r.WarnAside(t, msg) }) })
+}
+
+// live runs f under the output's lock unless the task has ended: what
+// comes after End is dropped.
+func (t *Task) live(f func()) {
 	t.o.mu.Lock()
 	defer t.o.mu.Unlock()
-	if t.ended {
-		return
+	if !t.ended {
+		f()
 	}
-	t.o.emit(t.turn, func() { t.o.r.WarnAside(t, msg) })
 }
 
 // collect adds a message to the task's error-messages (renderers call it).
