@@ -76,8 +76,13 @@ func (e *NotAvailableError) Error() string {
 	}
 	if len(e.Tried) > 0 && !slices.ContainsFunc(e.TriedErr, func(err error) bool { return !errors.Is(err, remote.ErrNotPresent) }) {
 		// Every remote tried lacks what the location log says it has.
-		rm := e.Tried[0]
-		fmt.Fprintf(&b, "; the location log is out of date: %s does not have it (record that with `git annex setpresentkey %s %s 0`)", rm.Name(), e.Item.Key, rm.UUID())
+		names := make([]string, len(e.Tried))
+		cmds := make([]string, len(e.Tried))
+		for i, rm := range e.Tried {
+			names[i] = rm.Name()
+			cmds[i] = fmt.Sprintf("`git annex setpresentkey %s %s 0`", e.Item.Key, rm.UUID())
+		}
+		fmt.Fprintf(&b, "; the location log is out of date: %s does not have it (record that with %s)", strings.Join(names, ", "), strings.Join(cmds, " and "))
 		return b.String()
 	}
 	var remotes, others []string

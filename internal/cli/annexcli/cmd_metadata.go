@@ -3,6 +3,7 @@ package annexcli
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -145,16 +146,13 @@ func runMetadata(ctx context.Context, g *invocation.Globals, o metadataOptions, 
 		return s.metadataAction(ctx, a, k, changes)
 	}
 	if o.seek.keyed() {
-		var failed error
-		err := s.runItems(ctx, "metadata", nil, o.seek, args, terms, func(ctx context.Context, it annex.Item) bool {
-			if err := act(ctx, s.itemAction("metadata", it), it.Key); err != nil {
-				failed = err
-				return false
-			}
-			return true
-		})
-		if err == nil {
-			err = failed
+		// One item at a time, in order, as git-annex: there is nothing to
+		// overlap, and --get's lines must not interleave.
+		so, ok, err := s.seekOptions(ctx, "metadata", o.seek, args, terms)
+		if err == nil && ok {
+			err = s.repo.Seek(ctx, so, func(it annex.Item) error {
+				return act(ctx, s.itemAction("metadata", it), it.Key)
+			})
 		}
 		return s.finish(ctx, err)
 	}
@@ -179,7 +177,8 @@ var errRecursiveMetadata = invocation.Exit(1, "git-annex: Not recursively settin
 
 // checkNotRecursive refuses, as git-annex does without --force, to change
 // metadata when no path is given or when a path names more than one file
-// known to git (a directory of several files).
+// known to git (a directory of several files). Only directories, and
+// paths not in the work tree, are listed with git: a file names itself.
 func (s *session) checkNotRecursive(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return errRecursiveMetadata
@@ -188,6 +187,9 @@ func (s *session) checkNotRecursive(ctx context.Context, args []string) error {
 		p, err := s.repo.Paths().ToRepo(a)
 		if err != nil {
 			continue // reported as the path's failure later
+		}
+		if fi, err := os.Lstat(s.repo.Paths().Abs(p)); err == nil && !fi.IsDir() {
+			continue
 		}
 		n := 0
 		for e, err := range s.repo.Git().LsFilesStage(ctx, "--", p) {

@@ -343,14 +343,15 @@ func (s *session) getFailure(t *ui.Task, err error) {
 	}
 	if na.Explicit {
 		// git-annex reports only why the remote asked for failed.
-		for _, e := range na.TriedErr {
-			switch {
-			case s.g.Face == invocation.FaceTrove:
-				t.Warn(na.Error())
-			case errors.Is(e, remote.ErrNotPresent):
-				t.Warn("content is not present in remote")
-			default:
-				s.warnTried(t, e)
+		if s.g.Face == invocation.FaceTrove {
+			t.Warn(na.Error())
+		} else {
+			for _, e := range na.TriedErr {
+				if errors.Is(e, remote.ErrNotPresent) {
+					t.Warn("content is not present in remote")
+				} else {
+					s.warnTried(t, e)
+				}
 			}
 		}
 		t.End(false, nil)
